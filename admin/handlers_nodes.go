@@ -1,0 +1,143 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/miroir-search/miroir/meili"
+)
+
+// HeaderIndex carries the raft index a write committed at (responses) and
+// the index a read must wait for (requests; ?index=N works too).
+const HeaderIndex = "X-Miroir-Index"
+
+func (s *Server) listNodes(c echo.Context) error {
+	if err := s.waitRead(c); err != nil {
+		return err
+	}
+	nodes := s.deps.State.Nodes()
+	if nodes == nil {
+		nodes = []Node{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": nodes, "total": len(nodes)})
+}
+
+func (s *Server) getNode(c echo.Context) error {
+	if err := s.waitRead(c); err != nil {
+		return err
+	}
+	n, err := s.node(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, n)
+}
+
+// registerNode adds a node in state joining, then makes it active. Moving
+// shards onto it comes with the topology issue; for now the activation is
+// immediate.
+func (s *Server) registerNode(c echo.Context) error {
+	var spec NodeSpec
+	if err := decodeJSON(c, &spec); err != nil {
+		return err
+	}
+	if err := spec.validate(); err != nil {
+		return err
+	}
+	meta := s.requestMeta(c)
+	if _, err := s.propose(c, func() ([]byte, error) { return s.deps.Commands.RegisterNode(meta, spec) }); err != nil {
+		return err
+	}
+	activate := Meta{RequestID: meta.RequestID + "/activate", Time: meta.Time}
+	if _, err := s.propose(c, func() ([]byte, error) {
+		return s.deps.Commands.SetNodeState(activate, spec.ID, NodeActive)
+	}); err != nil {
+		return err
+	}
+	return s.answerNode(c, http.StatusCreated, spec.ID)
+}
+
+func (s *Server) drainNode(c echo.Context) error {
+	return s.setNodeState(c, NodeDraining)
+}
+
+func (s *Server) removeNode(c echo.Context) error {
+	return s.setNodeState(c, NodeRemoved)
+}
+
+// setNodeState commits a state change for an existing node. The FSM owns
+// the transition rules and answers miroir_invalid_node_state for a bad one.
+func (s *Server) setNodeState(c echo.Context, to NodeState) error {
+	id := c.Param("id")
+	if _, err := s.node(id); err != nil {
+		return err
+	}
+	meta := s.requestMeta(c)
+	if _, err := s.propose(c, func() ([]byte, error) { return s.deps.Commands.SetNodeState(meta, id, to) }); err != nil {
+		return err
+	}
+	return s.answerNode(c, http.StatusOK, id)
+}
+
+// answerNode writes the node as the local FSM holds it; propose already
+// waited for the local FSM to apply the write.
+func (s *Server) answerNode(c echo.Context, status int, id string) error {
+	n, err := s.node(id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, n)
+}
+
+func (s *Server) node(id string) (Node, error) {
+	n, ok := s.deps.State.Node(id)
+	if !ok {
+		return Node{}, meili.Errorf(meili.CodeMiroirNodeNotFound, "node %q not found; list nodes with `GET /_miroir/nodes`", id)
+	}
+	return n, nil
+}
+
+// propose commits one command, sets X-Miroir-Index, waits until the local
+// FSM applied it (so the answer and later local reads see it) and returns
+// the FSM's value, or its domain error as *meili.Error.
+func (s *Server) propose(c echo.Context, encode func() ([]byte, error)) (json.RawMessage, error) {
+	cmd, err := encode()
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.Request().Context()
+	ap, err := s.deps.Consensus.Apply(ctx, cmd)
+	if err != nil {
+		return nil, err
+	}
+	c.Response().Header().Set(HeaderIndex, strconv.FormatUint(ap.Index, 10))
+	if err := s.deps.Consensus.WaitApplied(ctx, ap.Index); err != nil {
+		return nil, err
+	}
+	return applyResult(ap.Response)
+}
+
+// waitRead honours ?index=N (or the X-Miroir-Index header): the read waits
+// until the local FSM applied N, bounded by ReadWaitTimeout.
+func (s *Server) waitRead(c echo.Context) error {
+	raw := c.QueryParam("index")
+	if raw == "" {
+		raw = c.Request().Header.Get(HeaderIndex)
+	}
+	if raw == "" {
+		return nil
+	}
+	idx, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil {
+		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`index` must be a non-negative integer (a raft index from X-Miroir-Index), got %q", raw)
+	}
+	if s.deps.State.AppliedIndex() >= idx {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadWaitTimeout)
+	defer cancel()
+	return s.deps.Consensus.WaitApplied(ctx, idx)
+}
