@@ -1,0 +1,161 @@
+package store
+
+import (
+	"iter"
+	"slices"
+	"time"
+)
+
+// TaskFilter is Meilisearch's /tasks filter. Empty lists and zero times do
+// not filter. Time bounds are exclusive, as in Meilisearch; a task without
+// a start (finish) time never matches a started (finished) bound.
+type TaskFilter struct {
+	UIDs             []uint64     `json:"uids,omitempty"`
+	IndexUIDs        []string     `json:"indexUids,omitempty"`
+	Types            []string     `json:"types,omitempty"`
+	Statuses         []TaskStatus `json:"statuses,omitempty"`
+	CanceledBy       []uint64     `json:"canceledBy,omitempty"`
+	BeforeEnqueuedAt time.Time    `json:"beforeEnqueuedAt,omitzero"`
+	AfterEnqueuedAt  time.Time    `json:"afterEnqueuedAt,omitzero"`
+	BeforeStartedAt  time.Time    `json:"beforeStartedAt,omitzero"`
+	AfterStartedAt   time.Time    `json:"afterStartedAt,omitzero"`
+	BeforeFinishedAt time.Time    `json:"beforeFinishedAt,omitzero"`
+	AfterFinishedAt  time.Time    `json:"afterFinishedAt,omitzero"`
+}
+
+// IsEmpty reports whether the filter selects every task (Meilisearch
+// refuses cancel and delete without a filter: missing_task_filters).
+func (f TaskFilter) IsEmpty() bool {
+	return len(f.UIDs) == 0 && len(f.IndexUIDs) == 0 && len(f.Types) == 0 &&
+		len(f.Statuses) == 0 && len(f.CanceledBy) == 0 &&
+		f.BeforeEnqueuedAt.IsZero() && f.AfterEnqueuedAt.IsZero() &&
+		f.BeforeStartedAt.IsZero() && f.AfterStartedAt.IsZero() &&
+		f.BeforeFinishedAt.IsZero() && f.AfterFinishedAt.IsZero()
+}
+
+// Match reports whether t passes every part of the filter.
+func (f TaskFilter) Match(t *Task) bool {
+	if len(f.UIDs) > 0 && !slices.Contains(f.UIDs, t.UID) {
+		return false
+	}
+	if len(f.IndexUIDs) > 0 && (t.IndexUID == "" || !slices.Contains(f.IndexUIDs, t.IndexUID)) {
+		return false
+	}
+	if len(f.Types) > 0 && !slices.Contains(f.Types, t.Type) {
+		return false
+	}
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status) {
+		return false
+	}
+	if len(f.CanceledBy) > 0 && (t.CanceledBy == nil || !slices.Contains(f.CanceledBy, *t.CanceledBy)) {
+		return false
+	}
+	return inWindow(t.EnqueuedAt, f.AfterEnqueuedAt, f.BeforeEnqueuedAt) &&
+		inWindow(t.StartedAt, f.AfterStartedAt, f.BeforeStartedAt) &&
+		inWindow(t.FinishedAt, f.AfterFinishedAt, f.BeforeFinishedAt)
+}
+
+// inWindow checks after < v < before for the bounds that are set; a zero v
+// (unknown time) fails any bound.
+func inWindow(v, after, before time.Time) bool {
+	if after.IsZero() && before.IsZero() {
+		return true
+	}
+	if v.IsZero() {
+		return false
+	}
+	return (after.IsZero() || v.After(after)) && (before.IsZero() || v.Before(before))
+}
+
+// DefaultTaskLimit is Meilisearch's default page size for /tasks.
+const DefaultTaskLimit = 20
+
+// TaskPage selects one page: Limit tasks (DefaultTaskLimit when 0) starting
+// at uid From (the newest task when nil), newest first unless Reverse.
+type TaskPage struct {
+	Limit   int     `json:"limit,omitempty"`
+	From    *uint64 `json:"from,omitempty"`
+	Reverse bool    `json:"reverse,omitempty"`
+}
+
+// TaskList is one page of tasks in Meilisearch's shape. Total counts every
+// task matching the filter, regardless of From and Limit; Next is the From
+// of the next page, nil on the last page.
+type TaskList struct {
+	Results []Task  `json:"results"`
+	Total   int     `json:"total"`
+	Limit   int     `json:"limit"`
+	From    *uint64 `json:"from"`
+	Next    *uint64 `json:"next"`
+}
+
+// ListTasks returns one page of the tasks matching f.
+func (s *State) ListTasks(f TaskFilter, p TaskPage) TaskList {
+	if p.Limit <= 0 {
+		p.Limit = DefaultTaskLimit
+	}
+	list := TaskList{Results: []Task{}, Limit: p.Limit}
+	for i := range s.pageOrder(p) {
+		t := &s.tasks[i]
+		if !f.Match(t) {
+			continue
+		}
+		if len(list.Results) == p.Limit {
+			next := t.UID
+			list.Next = &next
+			break
+		}
+		list.Results = append(list.Results, *t)
+	}
+	list.Total = s.countTasks(f)
+	if len(list.Results) > 0 {
+		from := list.Results[0].UID
+		list.From = &from
+	}
+	return list
+}
+
+// pageOrder yields the positions to visit for p: from From towards older
+// tasks, or towards newer ones when Reverse.
+func (s *State) pageOrder(p TaskPage) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if p.Reverse {
+			start := 0
+			if p.From != nil {
+				start, _ = s.taskPos(*p.From)
+			}
+			for i := start; i < len(s.tasks); i++ {
+				if !yield(i) {
+					return
+				}
+			}
+			return
+		}
+		end := len(s.tasks) - 1
+		if p.From != nil {
+			pos, found := s.taskPos(*p.From)
+			end = pos
+			if !found {
+				end = pos - 1
+			}
+		}
+		for i := end; i >= 0; i-- {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+func (s *State) countTasks(f TaskFilter) int {
+	if f.IsEmpty() {
+		return len(s.tasks)
+	}
+	n := 0
+	for i := range s.tasks {
+		if f.Match(&s.tasks[i]) {
+			n++
+		}
+	}
+	return n
+}
