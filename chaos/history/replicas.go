@@ -1,0 +1,85 @@
+package history
+
+import "sort"
+
+// checkReplicas checks every replica of each document's shard. A document
+// expected absent may be absent from a node; a document expected present
+// must be on every owner of its shard.
+func checkReplicas(obs Observation, exp map[docKey]expectation, check func(string, docKey, DocState), v *Verdict) {
+	if obs.Replicas == nil {
+		v.note("replicas not observed")
+		return
+	}
+	for index, nodes := range obs.Replicas {
+		owners := obs.Owners[index]
+		if owners == nil {
+			owners = inferOwners(nodes)
+			checkReplicaCount(index, owners, obs.RF, v)
+		}
+		shardOf := shardsOf(nodes)
+		for _, k := range sortedKeys(exp) {
+			if k.index != index {
+				continue
+			}
+			shard, known := shardOf[k.id]
+			if !known {
+				// On no node at all: only fine when absent is allowed, which
+				// the get/search checks already judge; count it here too.
+				if !exp[k].allows(DocState{}) {
+					check("replicas", k, DocState{})
+				}
+				continue
+			}
+			for _, node := range owners[shard] {
+				check("node "+node, k, nodes[node][k.id])
+			}
+		}
+	}
+}
+
+// inferOwners says a node owns a shard when it holds any document of it.
+func inferOwners(nodes map[string]map[string]DocState) map[int][]string {
+	owners := map[int][]string{}
+	for node, docs := range nodes {
+		seen := map[int]bool{}
+		for _, s := range docs {
+			if s.Present && s.Shard >= 0 && !seen[s.Shard] {
+				seen[s.Shard] = true
+				owners[s.Shard] = append(owners[s.Shard], node)
+			}
+		}
+	}
+	for _, ns := range owners {
+		sort.Strings(ns)
+	}
+	return owners
+}
+
+func checkReplicaCount(index string, owners map[int][]string, rf int, v *Verdict) {
+	if rf <= 0 {
+		return
+	}
+	shards := make([]int, 0, len(owners))
+	for s := range owners {
+		shards = append(shards, s)
+	}
+	sort.Ints(shards)
+	for _, s := range shards {
+		if n := len(owners[s]); n < rf {
+			v.fail("index %s shard %d is on %d node(s) %v, want RF=%d", index, s, n, owners[s], rf)
+		}
+	}
+}
+
+// shardsOf maps each document id to its shard as any node reports it.
+func shardsOf(nodes map[string]map[string]DocState) map[string]int {
+	out := map[string]int{}
+	for _, docs := range nodes {
+		for id, s := range docs {
+			if s.Present && s.Shard >= 0 {
+				out[id] = s.Shard
+			}
+		}
+	}
+	return out
+}
