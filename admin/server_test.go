@@ -1,4 +1,4 @@
-package admin
+package admin_test
 
 import (
 	"context"
@@ -11,19 +11,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/miroir-search/miroir/admin"
+	"github.com/miroir-search/miroir/admin/admintest"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 const testKey = "test-admin-key-0123456789"
 
-func newTestServer(t *testing.T, f *fakeCluster, mutate ...func(*Config)) *Server {
+func newTestServer(t *testing.T, f *admintest.Fake, mutate ...func(*admin.Config)) *admin.Server {
 	t.Helper()
-	cfg := DefaultConfig()
+	cfg := admin.DefaultConfig()
 	cfg.AdminKey = testKey
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	s, err := New(cfg, Deps{Consensus: f, State: f, Commands: f}, nil, prometheus.NewRegistry())
+	s, err := admin.New(cfg, f.Deps(), nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +39,7 @@ type response struct {
 	raw    string
 }
 
-func do(t *testing.T, s *Server, method, path, body string, headers ...string) response {
+func do(t *testing.T, s *admin.Server, method, path, body string, headers ...string) response {
 	t.Helper()
 	var r io.Reader
 	if body != "" {
@@ -55,7 +57,7 @@ func do(t *testing.T, s *Server, method, path, body string, headers ...string) r
 	return out
 }
 
-func admin(t *testing.T, s *Server, method, path, body string, headers ...string) response {
+func asAdmin(t *testing.T, s *admin.Server, method, path, body string, headers ...string) response {
 	t.Helper()
 	return do(t, s, method, path, body, append([]string{"Authorization", "Bearer " + testKey}, headers...)...)
 }
@@ -76,7 +78,7 @@ func wantError(t *testing.T, r response, status int, code string) {
 }
 
 func TestAdminRoutesRequireTheAdminKey(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
+	s := newTestServer(t, admintest.New())
 	wantError(t, do(t, s, "GET", "/_miroir/cluster", ""), 401, "missing_authorization_header")
 	wantError(t, do(t, s, "GET", "/_miroir/nodes", "", "Authorization", "Bearer nope"), 403, "invalid_api_key")
 	wantError(t, do(t, s, "GET", "/_miroir/nodes", "", "X-Admin-Key", "nope"), 403, "invalid_api_key")
@@ -84,13 +86,13 @@ func TestAdminRoutesRequireTheAdminKey(t *testing.T) {
 	if r := do(t, s, "GET", "/_miroir/nodes", "", "X-Admin-Key", testKey); r.status != 200 {
 		t.Fatalf("X-Admin-Key: %d %s", r.status, r.raw)
 	}
-	if r := admin(t, s, "GET", "/_miroir/peers", ""); r.status != 200 {
+	if r := asAdmin(t, s, "GET", "/_miroir/peers", ""); r.status != 200 {
 		t.Fatalf("Bearer: %d %s", r.status, r.raw)
 	}
 }
 
 func TestHealthAndMetricsNeedNoKey(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
+	s := newTestServer(t, admintest.New())
 	r := do(t, s, "GET", "/health", "")
 	if r.status != 200 || r.body["status"] != "available" {
 		t.Fatalf("health: %d %s", r.status, r.raw)
@@ -102,26 +104,26 @@ func TestHealthAndMetricsNeedNoKey(t *testing.T) {
 }
 
 func TestMalformedJSONIsBadRequest(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id": "n1",`), 400, "bad_request")
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id": "n1", "bogus": 1}`), 400, "bad_request")
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id": "n1"} {}`), 400, "bad_request")
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id": "n1"}`), 400, "miroir_invalid_request")
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id": "n 1", "address": "http://x"}`), 400, "miroir_invalid_request")
+	s := newTestServer(t, admintest.New())
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id": "n1",`), 400, "bad_request")
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id": "n1", "bogus": 1}`), 400, "bad_request")
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id": "n1"} {}`), 400, "bad_request")
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id": "n1"}`), 400, "miroir_invalid_request")
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id": "n 1", "address": "http://x"}`), 400, "miroir_invalid_request")
 }
 
 func TestUnknownNodeIsNotFound(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
-	wantError(t, admin(t, s, "GET", "/_miroir/nodes/ghost", ""), 404, "miroir_node_not_found")
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes/ghost/drain", ""), 404, "miroir_node_not_found")
-	wantError(t, admin(t, s, "DELETE", "/_miroir/nodes/ghost", ""), 404, "miroir_node_not_found")
+	s := newTestServer(t, admintest.New())
+	wantError(t, asAdmin(t, s, "GET", "/_miroir/nodes/ghost", ""), 404, "miroir_node_not_found")
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes/ghost/drain", ""), 404, "miroir_node_not_found")
+	wantError(t, asAdmin(t, s, "DELETE", "/_miroir/nodes/ghost", ""), 404, "miroir_node_not_found")
 }
 
 func TestNoLeaderIs503WithRetryAfter(t *testing.T) {
-	f := newFakeCluster()
-	f.set(func(f *fakeCluster) { f.applyErr = fmt.Errorf("apply: %w", ErrNoLeader) })
+	f := admintest.New()
+	f.SetApplyError(fmt.Errorf("apply: %w", admin.ErrNoLeader))
 	s := newTestServer(t, f)
-	r := admin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`)
+	r := asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`)
 	wantError(t, r, 503, "miroir_no_leader")
 	if r.header.Get("Retry-After") != "1" {
 		t.Fatalf("Retry-After = %q", r.header.Get("Retry-After"))
@@ -129,62 +131,66 @@ func TestNoLeaderIs503WithRetryAfter(t *testing.T) {
 }
 
 func TestRouteAndMethodErrorsAreMeilisearchShaped(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
+	s := newTestServer(t, admintest.New())
 	wantError(t, do(t, s, "GET", "/nope", ""), 404, "not_found")
 	wantError(t, do(t, s, "PUT", "/health", "{}"), 405, "method_not_allowed")
 }
 
 func TestBodyOverTheLimitIsPayloadTooLarge(t *testing.T) {
-	s := newTestServer(t, newFakeCluster(), func(c *Config) { c.BodyLimit = 16 })
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`), 413, "payload_too_large")
+	s := newTestServer(t, admintest.New(), func(c *admin.Config) { c.BodyLimit = 16 })
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`), 413, "payload_too_large")
 }
 
 func TestNodeLifecycleThroughTheAPI(t *testing.T) {
-	f := newFakeCluster()
+	f := admintest.New()
 	s := newTestServer(t, f)
-	r := admin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710","replicaGroup":0}`, "X-Request-Id", "req-1")
-	if r.status != 201 || r.body["state"] != "active" || r.header.Get(HeaderIndex) != "2" {
+	r := asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710","replicaGroup":0}`, "X-Request-Id", "req-1")
+	if r.status != 201 || r.body["state"] != "active" || r.header.Get(admin.HeaderIndex) != "2" {
 		t.Fatalf("register: %d %v %s", r.status, r.header, r.raw)
 	}
-	if got := fmt.Sprint(f.applied); got != "[req-1 req-1/activate]" {
+	if got := fmt.Sprint(f.AppliedRequestIDs()); got != "[req-1 req-1/activate]" {
 		t.Fatalf("request ids stamped: %s", got)
 	}
-	wantError(t, admin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`), 409, "miroir_node_already_exists")
-	if r = admin(t, s, "POST", "/_miroir/nodes/n1/drain", ""); r.status != 200 || r.body["state"] != "draining" {
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`), 409, "miroir_node_already_exists")
+	if r = asAdmin(t, s, "POST", "/_miroir/nodes/n1/drain", ""); r.status != 200 || r.body["state"] != "draining" {
 		t.Fatalf("drain: %d %s", r.status, r.raw)
 	}
-	if r = admin(t, s, "DELETE", "/_miroir/nodes/n1", ""); r.status != 200 || r.body["state"] != "removed" {
+	if r = asAdmin(t, s, "DELETE", "/_miroir/nodes/n1", ""); r.status != 200 || r.body["state"] != "removed" {
 		t.Fatalf("remove: %d %s", r.status, r.raw)
 	}
-	if r = admin(t, s, "GET", "/_miroir/nodes", ""); r.body["total"] != 1.0 {
+	if r = asAdmin(t, s, "GET", "/_miroir/nodes", ""); r.body["total"] != 1.0 {
 		t.Fatalf("list: %s", r.raw)
 	}
 }
 
 func TestReadWithIndexWaitsForTheLocalFSM(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
-	wantError(t, admin(t, s, "GET", "/_miroir/nodes?index=x", ""), 400, "miroir_invalid_request")
-	wantError(t, admin(t, s, "GET", "/_miroir/nodes?index=7", ""), 504, "miroir_timeout")
-	if r := admin(t, s, "GET", "/_miroir/nodes", "", HeaderIndex, "0"); r.status != 200 {
+	s := newTestServer(t, admintest.New())
+	wantError(t, asAdmin(t, s, "GET", "/_miroir/nodes?index=x", ""), 400, "miroir_invalid_request")
+	wantError(t, asAdmin(t, s, "GET", "/_miroir/nodes?index=7", ""), 504, "miroir_timeout")
+	if r := asAdmin(t, s, "GET", "/_miroir/nodes", "", admin.HeaderIndex, "0"); r.status != 200 {
 		t.Fatalf("index 0: %d %s", r.status, r.raw)
 	}
 }
 
 func TestReadyNeedsMembershipAndALeader(t *testing.T) {
-	f := newFakeCluster()
+	f := admintest.New()
 	s := newTestServer(t, f)
 	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 200 {
 		t.Fatalf("ready: %d %s", r.status, r.raw)
 	}
-	f.set(func(f *fakeCluster) { f.status.Leader = PeerRef{} })
+	st := admintest.DefaultStatus()
+	st.Leader = admin.PeerRef{}
+	f.SetStatus(st)
 	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 503 {
 		t.Fatalf("no leader: %d %s", r.status, r.raw)
 	}
-	f.set(func(f *fakeCluster) { f.status.Leader = PeerRef{ID: "p2"}; f.status.Servers = nil })
+	st = admintest.DefaultStatus()
+	st.Servers = nil
+	f.SetStatus(st)
 	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 503 {
 		t.Fatalf("not a member: %d %s", r.status, r.raw)
 	}
-	f.set(func(f *fakeCluster) { f.status = newFakeCluster().status })
+	f.SetStatus(admintest.DefaultStatus())
 	s.SetDraining()
 	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 503 {
 		t.Fatalf("draining: %d %s", r.status, r.raw)
@@ -192,33 +198,33 @@ func TestReadyNeedsMembershipAndALeader(t *testing.T) {
 }
 
 func TestClusterAndPeersViews(t *testing.T) {
-	f := newFakeCluster()
+	f := admintest.New()
 	s := newTestServer(t, f)
-	r := admin(t, s, "GET", "/_miroir/cluster", "")
+	r := asAdmin(t, s, "GET", "/_miroir/cluster", "")
 	if r.status != 200 || r.body["voters"] != 3.0 || r.body["fsmDigest"] != "d1g35t" || r.body["leader"].(map[string]any)["id"] != "p1" {
 		t.Fatalf("cluster: %d %s", r.status, r.raw)
 	}
-	r = admin(t, s, "GET", "/_miroir/peers", "")
+	r = asAdmin(t, s, "GET", "/_miroir/peers", "")
 	peers := r.body["results"].([]any)
 	if len(peers) != 3 || peers[2].(map[string]any)["gossip"] != "failed" || peers[0].(map[string]any)["leader"] != true {
 		t.Fatalf("peers: %s", r.raw)
 	}
-	wantError(t, admin(t, s, "DELETE", "/_miroir/peers/p9", ""), 404, "miroir_peer_not_found")
-	if r = admin(t, s, "DELETE", "/_miroir/peers/p3", ""); r.status != 200 || fmt.Sprint(f.removed) != "[p3]" {
-		t.Fatalf("remove peer: %d %s %v", r.status, r.raw, f.removed)
+	wantError(t, asAdmin(t, s, "DELETE", "/_miroir/peers/p9", ""), 404, "miroir_peer_not_found")
+	if r = asAdmin(t, s, "DELETE", "/_miroir/peers/p3", ""); r.status != 200 || fmt.Sprint(f.Removed()) != "[p3]" {
+		t.Fatalf("remove peer: %d %s %v", r.status, r.raw, f.Removed())
 	}
-	wantError(t, admin(t, s, "POST", "/_miroir/peers", `{"addresses":["127.0.0.1:1"]}`), 501, "not_implemented")
+	wantError(t, asAdmin(t, s, "POST", "/_miroir/peers", `{"addresses":["127.0.0.1:1"]}`), 501, "not_implemented")
 }
 
 func TestInternalRoutesGoToTheClusterHandler(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
+	s := newTestServer(t, admintest.New())
 	if r := do(t, s, "POST", "/_miroir/internal/apply", "x"); r.status != http.StatusTeapot {
 		t.Fatalf("internal: %d %s", r.status, r.raw)
 	}
 }
 
 func TestServeAndShutdownOnALoopbackListener(t *testing.T) {
-	s := newTestServer(t, newFakeCluster())
+	s := newTestServer(t, admintest.New())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -242,7 +248,7 @@ func TestServeAndShutdownOnALoopbackListener(t *testing.T) {
 }
 
 func TestConfigValidation(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := admin.DefaultConfig()
 	if err := cfg.Validate(); err == nil {
 		t.Fatal("empty admin key accepted")
 	}

@@ -1,0 +1,17 @@
+// Command miroirctl is the operator's CLI for a miroir cluster. It talks to
+// any peer's admin API (/_miroir/*) with the admin key.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
