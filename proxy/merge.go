@@ -1,0 +1,143 @@
+package proxy
+
+import (
+	"encoding/json"
+)
+
+// source is one ranked list of hits to merge: one node's answer for the
+// shards it covers, or one query of a federated multi-search.
+type source struct {
+	Hits     []json.RawMessage
+	Fields   keyFields
+	Weight   float64 // federation weight; 0 means 1
+	Position int     // federated queriesPosition; 0 for plain searches
+}
+
+// mergedHit is one hit of the merged list with where it came from.
+type mergedHit struct {
+	Hit    json.RawMessage
+	Source int
+	// Score is the hit's _rankingScore times its source's weight.
+	Score float64
+}
+
+// cursor is the decoded head of one source.
+type cursor struct {
+	src    *source
+	next   int
+	weight float64
+	key    hitKey
+	id     idKey
+	ok     bool // key and id describe Hits[next-1], the head
+	// details: decode _rankingScoreDetails (the query has non-relevancy rules).
+	details bool
+}
+
+// advance decodes the next hit of the source into the cursor's head.
+func (c *cursor) advance() error {
+	if c.next >= len(c.src.Hits) {
+		c.ok = false
+		return nil
+	}
+	if err := decodeHitKey(c.src.Hits[c.next], c.src.Fields, c.details, &c.key, &c.id); err != nil {
+		return err
+	}
+	c.next++
+	c.ok = true
+	return nil
+}
+
+// mergeHits k-way merges ranked sources, drops hits whose distinct value was
+// already taken (when distinct is set), skips the first skip survivors and
+// returns at most take hits. Only the heads of the sources are decoded, so a
+// query with a small limit decodes few hits whatever the shards returned.
+func mergeHits(srcs []source, skip, take int, distinct bool) ([]mergedHit, error) {
+	curs, err := openCursors(srcs)
+	if err != nil {
+		return nil, err
+	}
+	var seen map[string]struct{}
+	if distinct {
+		seen = make(map[string]struct{})
+	}
+	out := make([]mergedHit, 0, min(take, totalHits(srcs)))
+	for len(out) < take {
+		best := bestCursor(curs)
+		if best < 0 {
+			break
+		}
+		c := &curs[best]
+		keep := true
+		if distinct && c.key.distinct != nil {
+			if _, dup := seen[string(c.key.distinct)]; dup {
+				keep = false
+			} else {
+				seen[string(c.key.distinct)] = struct{}{}
+			}
+		}
+		if keep {
+			if skip > 0 {
+				skip--
+			} else {
+				out = append(out, mergedHit{Hit: c.src.Hits[c.next-1], Source: best, Score: c.key.global * c.weight})
+			}
+		}
+		if err := c.advance(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// openCursors decodes each source's first hit in full to learn the rule
+// layout of the query. All hits of one query share it, so when every source
+// has only relevancy rules the rest are decoded score-only, which skips the
+// details (most of a hit's ranking bytes) and stops early.
+func openCursors(srcs []source) ([]cursor, error) {
+	curs := make([]cursor, len(srcs))
+	scoreOnly := true
+	for i := range srcs {
+		curs[i] = cursor{src: &srcs[i], weight: srcs[i].Weight, details: true}
+		if curs[i].weight == 0 {
+			curs[i].weight = 1
+		}
+		if err := curs[i].advance(); err != nil {
+			return nil, err
+		}
+		scoreOnly = scoreOnly && curs[i].key.scoreOnly()
+	}
+	if scoreOnly {
+		for i := range curs {
+			curs[i].details = false
+			curs[i].key.rules = curs[i].key.rules[:0]
+		}
+	}
+	return curs, nil
+}
+
+func bestCursor(curs []cursor) int {
+	best := -1
+	for i := range curs {
+		if !curs[i].ok {
+			continue
+		}
+		if best < 0 || rankBefore(&curs[i], &curs[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// rankBefore reports whether a's head ranks strictly before b's; on a full
+// tie the earlier source wins, which keeps the merge stable.
+func rankBefore(a, b *cursor) bool {
+	return compareKeys(&a.key, a.weight, a.src.Position, &a.id, &b.key, b.weight, b.src.Position, &b.id) < 0
+}
+
+func totalHits(srcs []source) int {
+	n := 0
+	for i := range srcs {
+		n += len(srcs[i].Hits)
+	}
+	return n
+}

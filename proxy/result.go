@@ -1,0 +1,131 @@
+package proxy
+
+import (
+	"encoding/json"
+)
+
+// nodeSearchResult is the part of a node's search answer the merge reads.
+// Hits stay raw.
+type nodeSearchResult struct {
+	Hits               []json.RawMessage           `json:"hits"`
+	Query              string                      `json:"query"`
+	ProcessingTimeMs   int64                       `json:"processingTimeMs"`
+	EstimatedTotalHits *int64                      `json:"estimatedTotalHits"`
+	TotalHits          *int64                      `json:"totalHits"`
+	FacetDistribution  map[string]map[string]int64 `json:"facetDistribution"`
+	FacetStats         map[string]facetStat        `json:"facetStats"`
+	SemanticHitCount   *int64                      `json:"semanticHitCount"`
+}
+
+// searchResponse is the merged answer, in Meilisearch's field order.
+type searchResponse struct {
+	Hits               []json.RawMessage     `json:"hits"`
+	Query              string                `json:"query"`
+	ProcessingTimeMs   int64                 `json:"processingTimeMs"`
+	Limit              *int                  `json:"limit,omitempty"`
+	Offset             *int                  `json:"offset,omitempty"`
+	EstimatedTotalHits *int64                `json:"estimatedTotalHits,omitempty"`
+	HitsPerPage        *int                  `json:"hitsPerPage,omitempty"`
+	Page               *int                  `json:"page,omitempty"`
+	TotalPages         *int64                `json:"totalPages,omitempty"`
+	TotalHits          *int64                `json:"totalHits,omitempty"`
+	FacetDistribution  *facetFields          `json:"facetDistribution,omitempty"`
+	FacetStats         *map[string]facetStat `json:"facetStats,omitempty"`
+	SemanticHitCount   *int64                `json:"semanticHitCount,omitempty"`
+}
+
+// window is the client's pagination, in either mode.
+type window struct {
+	PageMode    bool
+	Offset      int // offset mode
+	Limit       int // offset mode
+	Page        int // page mode, from 1
+	HitsPerPage int // page mode
+}
+
+// span returns how many merged hits to skip and take, clamped so that no
+// hit past maxTotalHits is returned (Meilisearch never returns one).
+func (w window) span(maxTotalHits int) (skip, take int) {
+	if w.PageMode {
+		skip, take = max(w.Page-1, 0)*w.HitsPerPage, w.HitsPerPage
+	} else {
+		skip, take = w.Offset, w.Limit
+	}
+	if skip >= maxTotalHits {
+		return skip, 0
+	}
+	return skip, min(take, maxTotalHits-skip)
+}
+
+// mergeOptions carries what the merge needs beyond the node answers.
+type mergeOptions struct {
+	Window       window
+	MaxTotalHits int // pagination.maxTotalHits, default 1000
+	Distinct     bool
+	Fields       keyFields
+	Strip        stripSpec
+	Facets       facetOptions
+}
+
+// mergeSearch merges the answers of nodes that together cover every shard
+// exactly once into the answer one Meilisearch holding all documents gives.
+func mergeSearch(parts []*nodeSearchResult, opt *mergeOptions) (*searchResponse, error) {
+	srcs := make([]source, len(parts))
+	for i, p := range parts {
+		srcs[i] = source{Hits: p.Hits, Fields: opt.Fields}
+	}
+	skip, take := opt.Window.span(opt.MaxTotalHits)
+	merged, err := mergeHits(srcs, skip, take, opt.Distinct)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := stripHits(merged, &opt.Strip)
+	if err != nil {
+		return nil, err
+	}
+	resp := &searchResponse{Hits: hits}
+	aggregate(resp, parts, opt)
+	return resp, nil
+}
+
+// aggregate fills the totals, facets and timings of a merged answer.
+func aggregate(resp *searchResponse, parts []*nodeSearchResult, opt *mergeOptions) {
+	var total, semantic int64
+	dists := make([]map[string]map[string]int64, 0, len(parts))
+	stats := make([]map[string]facetStat, 0, len(parts))
+	hasSemantic := false
+	for _, p := range parts {
+		switch {
+		case p.TotalHits != nil:
+			total += *p.TotalHits
+		case p.EstimatedTotalHits != nil:
+			total += *p.EstimatedTotalHits
+		}
+		if p.SemanticHitCount != nil {
+			hasSemantic = true
+			semantic += *p.SemanticHitCount
+		}
+		resp.ProcessingTimeMs = max(resp.ProcessingTimeMs, p.ProcessingTimeMs)
+		resp.Query = p.Query
+		dists = append(dists, p.FacetDistribution)
+		stats = append(stats, p.FacetStats)
+	}
+	total = min(total, int64(opt.MaxTotalHits))
+	w := opt.Window
+	if w.PageMode {
+		pages := int64(0)
+		if w.HitsPerPage > 0 {
+			pages = (total + int64(w.HitsPerPage) - 1) / int64(w.HitsPerPage)
+		}
+		resp.HitsPerPage, resp.Page, resp.TotalPages, resp.TotalHits = &w.HitsPerPage, &w.Page, &pages, &total
+	} else {
+		resp.Limit, resp.Offset, resp.EstimatedTotalHits = &w.Limit, &w.Offset, &total
+	}
+	resp.FacetDistribution = mergeFacetDistributions(dists, &opt.Facets)
+	if fs := mergeFacetStats(stats); fs != nil {
+		resp.FacetStats = &fs
+	}
+	if hasSemantic {
+		resp.SemanticHitCount = &semantic
+	}
+}

@@ -1,0 +1,257 @@
+package proxy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+)
+
+// errSyntax reports a hit or response that is not well-formed JSON where the
+// merge needed to read it. Nodes are trusted to produce valid JSON; this is a
+// guard, not a validator.
+var errSyntax = errors.New("proxy: malformed JSON from node")
+
+// scanner walks raw JSON without building values, so merging reads only the
+// few fields it needs from each hit and leaves the rest as bytes.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// peek returns the next non-space byte, or 0 at the end.
+func (s *scanner) peek() byte {
+	s.ws()
+	if s.i < len(s.b) {
+		return s.b[s.i]
+	}
+	return 0
+}
+
+func (s *scanner) expect(c byte) error {
+	if s.peek() != c {
+		return errSyntax
+	}
+	s.i++
+	return nil
+}
+
+// str reads a string and returns its raw content (between the quotes) and
+// whether it holds escapes (then unquote before comparing).
+func (s *scanner) str() (raw []byte, escaped bool, err error) {
+	if s.peek() != '"' {
+		return nil, false, errSyntax
+	}
+	s.i++
+	start := s.i
+	for {
+		j := bytes.IndexByte(s.b[s.i:], '"')
+		if j < 0 {
+			return nil, false, errSyntax
+		}
+		end := s.i + j
+		// Count the backslashes just before the quote: odd means escaped.
+		k := end - 1
+		for k >= start && s.b[k] == '\\' {
+			k--
+		}
+		if (end-1-k)%2 == 1 {
+			escaped = true
+			s.i = end + 1
+			continue
+		}
+		s.i = end + 1
+		raw = s.b[start:end]
+		if !escaped {
+			escaped = bytes.IndexByte(raw, '\\') >= 0
+		}
+		return raw, escaped, nil
+	}
+}
+
+// unquote returns the decoded value of a string scanned by str.
+func unquote(raw []byte, escaped bool) []byte {
+	if !escaped {
+		return raw
+	}
+	q := make([]byte, 0, len(raw)+2)
+	q = append(q, '"')
+	q = append(q, raw...)
+	q = append(q, '"')
+	var out string
+	if json.Unmarshal(q, &out) != nil {
+		return raw
+	}
+	return []byte(out)
+}
+
+// number reads a JSON number as float64 and returns its raw text too.
+func (s *scanner) number() (float64, []byte, error) {
+	s.ws()
+	start := s.i
+	for s.i < len(s.b) {
+		c := s.b[s.i]
+		if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E' {
+			s.i++
+			continue
+		}
+		break
+	}
+	raw := s.b[start:s.i]
+	if f, ok := fastFloat(raw); ok {
+		return f, raw, nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return 0, raw, errSyntax
+	}
+	return f, raw, nil
+}
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// fastFloat parses plain decimals ("-12.375") exactly, the way scores and
+// distances look. It is Clinger's fast path: a mantissa below 2^53 divided by
+// an exact power of ten is correctly rounded, so the result equals
+// strconv.ParseFloat's. Anything else (exponents, long mantissas) reports
+// false and takes the slow path.
+func fastFloat(b []byte) (float64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var m uint64
+	frac, dot := 0, false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			m = m*10 + uint64(c-'0')
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return 0, false
+		}
+	}
+	if m >= 1<<53 || frac >= len(pow10) || (dot && frac == 0) {
+		return 0, false
+	}
+	f := float64(m) / pow10[frac]
+	if neg {
+		f = -f
+	}
+	return f, true
+}
+
+// skip moves past one value of any kind and returns its raw bytes.
+func (s *scanner) skip() ([]byte, error) {
+	c := s.peek()
+	start := s.i
+	switch c {
+	case '"':
+		_, _, err := s.str()
+		return s.b[start:s.i], err
+	case '{', '[':
+		return s.skipNested()
+	case 0:
+		return nil, errSyntax
+	default:
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				return s.b[start:s.i], nil
+			}
+			s.i++
+		}
+		return s.b[start:s.i], nil
+	}
+}
+
+// structural marks the bytes skipNested must look at; everything else in a
+// nested value (digits, letters, spaces, punctuation) is stepped over.
+var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
+
+// skipNested skips an object or array, jumping over strings with IndexByte so
+// long text fields cost little.
+func (s *scanner) skipNested() ([]byte, error) {
+	start := s.i
+	depth := 0
+	b := s.b
+	for i := s.i; i < len(b); i++ {
+		c := b[i]
+		if !structural[c] {
+			continue
+		}
+		switch c {
+		case '"':
+			s.i = i
+			if _, _, err := s.str(); err != nil {
+				return nil, err
+			}
+			i = s.i - 1
+		case '{', '[':
+			depth++
+		default:
+			depth--
+			if depth == 0 {
+				s.i = i + 1
+				return b[start:s.i], nil
+			}
+		}
+	}
+	return nil, errSyntax
+}
+
+// members iterates an object's members. fn gets the unquoted key, the offset
+// where the member starts (at the key's quote) and must consume the value
+// (with s.skip or a typed read). It stops early when fn returns false.
+func (s *scanner) members(fn func(key []byte, start int) (bool, error)) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.ws()
+		start := s.i
+		raw, esc, err := s.str()
+		if err != nil {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		cont, err := fn(unquote(raw, esc), start)
+		if err != nil || !cont {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
