@@ -21,6 +21,9 @@ type Config struct {
 	// RetryAfter is the Retry-After hint on 503 answers while no leader
 	// is known. Default 1 s (whole seconds on the wire, at least 1).
 	RetryAfter time.Duration
+	// DefaultRF is the replication factor of a replica group created
+	// implicitly by the first node registered in it. Default 1.
+	DefaultRF int
 	// ReadWaitTimeout bounds how long a read with ?index=N waits for the
 	// local FSM to reach N. Default 5 s.
 	ReadWaitTimeout time.Duration
@@ -39,6 +42,7 @@ func DefaultConfig() Config {
 		IdleTimeout:       120 * time.Second,
 		RetryAfter:        time.Second,
 		ReadWaitTimeout:   5 * time.Second,
+		DefaultRF:         1,
 	}
 }
 
@@ -53,6 +57,8 @@ func (c Config) Validate() error {
 		return errors.New("admin: body limit must be positive")
 	case c.RequestTimeout <= 0, c.ReadHeaderTimeout <= 0, c.IdleTimeout <= 0:
 		return errors.New("admin: request, read-header and idle timeouts must be positive")
+	case c.DefaultRF < 1 || c.DefaultRF > 3:
+		return fmt.Errorf("admin: default replication factor must be 1 to 3, got %d", c.DefaultRF)
 	case c.RetryAfter <= 0, c.ReadWaitTimeout <= 0:
 		return errors.New("admin: retry-after and read-wait timeout must be positive")
 	}

@@ -98,12 +98,18 @@ type State interface {
 	Nodes() []Node
 	// Node looks one node up by id.
 	Node(id string) (Node, bool)
+	// HasGroup reports whether the replica group exists.
+	HasGroup(id string) bool
 }
 
 // Commands encodes the FSM commands admin proposes (cmd implements it with
 // the fsm package). Meta is stamped by the proposer, never by Apply.
 type Commands interface {
+	// AddGroup creates an active replica group with replication factor rf.
+	AddGroup(m Meta, id string, rf int) ([]byte, error)
+	// RegisterNode admits a node in state joining.
 	RegisterNode(m Meta, n NodeSpec) ([]byte, error)
+	// SetNodeState moves a node to a new state.
 	SetNodeState(m Meta, id string, state NodeState) ([]byte, error)
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/miroir-search/miroir/meili"
@@ -120,7 +121,29 @@ func applyResult(raw json.RawMessage) (json.RawMessage, error) {
 		return nil, meili.Errorf(meili.CodeInternal, "undecodable FSM result: %v", err)
 	}
 	if r.Err != nil {
-		return nil, meili.Errorf(meili.Code(r.Err.Code), "%s", r.Err.Message)
+		return nil, domainError(r.Err.Code, r.Err.Message)
 	}
 	return r.Value, nil
+}
+
+// domainError builds the error for an FSM domain code. Codes that meili
+// does not list yet get their status from their shape (not found 404,
+// exists or conflict 409, invalid 400) rather than a misleading 500.
+func domainError(code, msg string) *meili.Error {
+	e := meili.Errorf(meili.Code(code), "%s", msg)
+	if e.Status != http.StatusInternalServerError || code == string(meili.CodeInternal) {
+		return e
+	}
+	switch {
+	case strings.HasSuffix(code, "_not_found"):
+		e.Status = http.StatusNotFound
+	case strings.HasSuffix(code, "_already_exists"), strings.HasSuffix(code, "_conflict"):
+		e.Status = http.StatusConflict
+	case strings.Contains(code, "invalid"):
+		e.Status = http.StatusBadRequest
+	default:
+		return e
+	}
+	e.Type = meili.TypeInvalidRequest
+	return e
 }

@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -44,10 +45,16 @@ func (s *Server) registerNode(c echo.Context) error {
 	if err := decodeJSON(c, &spec); err != nil {
 		return err
 	}
+	if spec.Group == "" {
+		spec.Group = DefaultGroup
+	}
 	if err := spec.validate(); err != nil {
 		return err
 	}
 	meta := s.requestMeta(c)
+	if err := s.ensureGroup(c, meta, spec.Group); err != nil {
+		return err
+	}
 	if _, err := s.propose(c, func() ([]byte, error) { return s.deps.Commands.RegisterNode(meta, spec) }); err != nil {
 		return err
 	}
@@ -59,6 +66,25 @@ func (s *Server) registerNode(c echo.Context) error {
 	}
 	return s.answerNode(c, http.StatusCreated, spec.ID)
 }
+
+// ensureGroup creates the replica group on first use, active, with the
+// configured default RF. Two concurrent first registrations may both try;
+// the loser's "group exists" answer is not an error.
+func (s *Server) ensureGroup(c echo.Context, meta Meta, group string) error {
+	if s.deps.State.HasGroup(group) {
+		return nil
+	}
+	m := Meta{RequestID: meta.RequestID + "/group", Time: meta.Time}
+	_, err := s.propose(c, func() ([]byte, error) { return s.deps.Commands.AddGroup(m, group, s.cfg.DefaultRF) })
+	var me *meili.Error
+	if errors.As(err, &me) && me.Code == codeGroupExists {
+		return nil
+	}
+	return err
+}
+
+// codeGroupExists is the FSM's code for a replica group that exists.
+const codeGroupExists = "miroir_group_already_exists"
 
 func (s *Server) drainNode(c echo.Context) error {
 	return s.setNodeState(c, NodeDraining)

@@ -24,17 +24,21 @@ const (
 type Node struct {
 	ID      string    `json:"id"`
 	Address string    `json:"address"`
-	Group   int       `json:"replicaGroup"`
+	Group   string    `json:"replicaGroup"`
 	State   NodeState `json:"state"`
 	Since   time.Time `json:"since"`
 }
 
-// NodeSpec is the body of POST /_miroir/nodes.
+// NodeSpec is the body of POST /_miroir/nodes. An empty replica group
+// means DefaultGroup.
 type NodeSpec struct {
 	ID      string `json:"id"`
 	Address string `json:"address"`
-	Group   int    `json:"replicaGroup"`
+	Group   string `json:"replicaGroup"`
 }
+
+// DefaultGroup is the replica group of a node registered without one.
+const DefaultGroup = "0"
 
 const maxNodeIDLen = 64
 
@@ -43,14 +47,20 @@ func (n NodeSpec) validate() error {
 	switch {
 	case n.ID == "":
 		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`id` is required: give the node a unique id such as \"node-1\"")
-	case len(n.ID) > maxNodeIDLen || strings.Trim(n.ID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "":
+	case !validID(n.ID):
 		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`id` %q is invalid: use 1-%d characters among letters, digits, '-', '_' and '.'", n.ID, maxNodeIDLen)
 	case n.Address == "":
 		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`address` is required: the node's base URL, e.g. \"http://10.0.0.5:7700\"")
 	case !strings.HasPrefix(n.Address, "http://") && !strings.HasPrefix(n.Address, "https://"):
 		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`address` %q must be an http:// or https:// URL", n.Address)
-	case n.Group < 0:
-		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`replicaGroup` must be 0 or more, got %d", n.Group)
+	case !validID(n.Group):
+		return meili.Errorf(meili.CodeMiroirInvalidRequest, "`replicaGroup` %q is invalid: use 1-%d characters among letters, digits, '-', '_' and '.'", n.Group, maxNodeIDLen)
 	}
 	return nil
+}
+
+// validID accepts ids that are safe in URLs, logs and metrics labels.
+func validID(id string) bool {
+	return id != "" && len(id) <= maxNodeIDLen &&
+		strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == ""
 }

@@ -144,11 +144,11 @@ func TestBodyOverTheLimitIsPayloadTooLarge(t *testing.T) {
 func TestNodeLifecycleThroughTheAPI(t *testing.T) {
 	f := admintest.New()
 	s := newTestServer(t, f)
-	r := asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710","replicaGroup":0}`, "X-Request-Id", "req-1")
-	if r.status != 201 || r.body["state"] != "active" || r.header.Get(admin.HeaderIndex) != "2" {
+	r := asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`, "X-Request-Id", "req-1")
+	if r.status != 201 || r.body["state"] != "active" || r.body["replicaGroup"] != "0" || r.header.Get(admin.HeaderIndex) != "3" {
 		t.Fatalf("register: %d %v %s", r.status, r.header, r.raw)
 	}
-	if got := fmt.Sprint(f.AppliedRequestIDs()); got != "[req-1 req-1/activate]" {
+	if got := fmt.Sprint(f.AppliedRequestIDs()); got != "[req-1/group req-1 req-1/activate]" {
 		t.Fatalf("request ids stamped: %s", got)
 	}
 	wantError(t, asAdmin(t, s, "POST", "/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7710"}`), 409, "miroir_node_already_exists")

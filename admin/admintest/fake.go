@@ -22,6 +22,7 @@ type Fake struct {
 	mu       sync.Mutex
 	status   admin.Status
 	nodes    map[string]admin.Node
+	groups   map[string]int
 	index    uint64
 	applyErr error
 	removed  []string
@@ -30,6 +31,7 @@ type Fake struct {
 
 type command struct {
 	Op    string          `json:"op"`
+	RF    int             `json:"rf"`
 	Meta  admin.Meta      `json:"meta"`
 	Spec  admin.NodeSpec  `json:"spec"`
 	ID    string          `json:"id"`
@@ -38,7 +40,7 @@ type command struct {
 
 // New returns a fake three-voter cluster seen from leader p1.
 func New() *Fake {
-	return &Fake{nodes: map[string]admin.Node{}, status: DefaultStatus()}
+	return &Fake{nodes: map[string]admin.Node{}, groups: map[string]int{}, status: DefaultStatus()}
 }
 
 // DefaultStatus is the status New starts with: p1 leads p1..p3, and gossip
@@ -90,6 +92,11 @@ func (f *Fake) with(fn func()) {
 	fn()
 }
 
+// AddGroup implements admin.Commands.
+func (f *Fake) AddGroup(m admin.Meta, id string, rf int) ([]byte, error) {
+	return json.Marshal(command{Op: "group", Meta: m, ID: id, RF: rf})
+}
+
 // RegisterNode implements admin.Commands.
 func (f *Fake) RegisterNode(m admin.Meta, n admin.NodeSpec) ([]byte, error) {
 	return json.Marshal(command{Op: "register", Meta: m, Spec: n})
@@ -122,7 +129,15 @@ func (f *Fake) apply(c command) map[string]any {
 		return map[string]any{"error": map[string]string{"Code": code, "Message": msg}}
 	}
 	switch c.Op {
+	case "group":
+		if _, ok := f.groups[c.ID]; ok {
+			return fail("miroir_group_already_exists", "group "+c.ID+" exists")
+		}
+		f.groups[c.ID] = c.RF
 	case "register":
+		if _, ok := f.groups[c.Spec.Group]; !ok {
+			return fail("miroir_group_not_found", "group "+c.Spec.Group+" not found")
+		}
 		if _, ok := f.nodes[c.Spec.ID]; ok {
 			return fail("miroir_node_already_exists", "node "+c.Spec.ID+" exists")
 		}
@@ -199,4 +214,12 @@ func (f *Fake) Node(id string) (admin.Node, bool) {
 	defer f.mu.Unlock()
 	n, ok := f.nodes[id]
 	return n, ok
+}
+
+// HasGroup implements admin.State.
+func (f *Fake) HasGroup(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.groups[id]
+	return ok
 }

@@ -36,7 +36,7 @@ func nodesListCmd(o *options) *cobra.Command {
 			tw := tabwriter.NewWriter(o.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "NODE\tADDRESS\tGROUP\tSTATE\tSINCE")
 			for _, n := range out.Results {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", n.ID, n.Address, n.Group, n.State, ago(n.Since))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", n.ID, n.Address, n.Group, n.State, ago(n.Since))
 			}
 			return tw.Flush()
 		},
@@ -58,13 +58,13 @@ func nodesAddCmd(o *options) *cobra.Command {
 			if err != nil || o.json {
 				return orRaw(o, raw, err)
 			}
-			_, err = fmt.Fprintf(o.stdout, "node %s (%s, group %d) is %s\n", n.ID, n.Address, n.Group, n.State)
+			_, err = fmt.Fprintf(o.stdout, "node %s (%s, group %s) is %s\n", n.ID, n.Address, n.Group, n.State)
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&spec.ID, "id", "", "node id, unique and never reused")
 	cmd.Flags().StringVar(&spec.Address, "address", "", "node base URL, e.g. http://10.0.0.5:7700")
-	cmd.Flags().IntVar(&spec.Group, "replica-group", 0, "replica group of the node")
+	cmd.Flags().StringVar(&spec.Group, "replica-group", admin.DefaultGroup, "replica group of the node (created on first use)")
 	return cmd
 }
 
