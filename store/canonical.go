@@ -27,3 +27,17 @@ func canonicalJSON(raw json.RawMessage) (json.RawMessage, error) {
 	}
 	return out, nil
 }
+
+// compactJSON validates raw and removes insignificant whitespace, keeping
+// key order: enough for values that are stored and returned but never
+// compared (task details), and much cheaper than canonicalJSON.
+func compactJSON(raw json.RawMessage) (json.RawMessage, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return nil, errorf(ErrInvalid, "invalid JSON: %v", err)
+	}
+	return buf.Bytes(), nil
+}

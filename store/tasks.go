@@ -41,7 +41,7 @@ type Task struct {
 	Type           string            `json:"type"` // Meilisearch kind, e.g. documentAdditionOrUpdate
 	IndexUID       string            `json:"indexUid,omitempty"`
 	Status         TaskStatus        `json:"status"`
-	Details        json.RawMessage   `json:"details,omitempty"` // canonical JSON
+	Details        json.RawMessage   `json:"details,omitempty"` // compact JSON
 	Error          *TaskError        `json:"error,omitempty"`
 	CanceledBy     *uint64           `json:"canceledBy,omitempty"`
 	EnqueuedAt     time.Time         `json:"enqueuedAt"`
@@ -102,7 +102,7 @@ func (t NewTask) normalize() (NewTask, error) {
 	if t.Type == "" {
 		return t, errorf(ErrInvalid, "a task needs a type")
 	}
-	details, err := canonicalJSON(t.Details)
+	details, err := compactJSON(t.Details)
 	if err != nil {
 		return t, err
 	}

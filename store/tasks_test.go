@@ -159,7 +159,7 @@ func TestTaskStatusTransitions(t *testing.T) {
 		t.Fatalf("failed items %v (%v)", failed, errs)
 	}
 	task, _ := s.Task(6)
-	if task.Status != TaskProcessing || !task.StartedAt.Equal(t0.Add(3*time.Hour)) || string(task.Details) != `{"a":2,"b":1}` {
+	if task.Status != TaskProcessing || !task.StartedAt.Equal(t0.Add(3*time.Hour)) || string(task.Details) != `{"b":1,"a":2}` {
 		t.Fatalf("task 6 %+v details %s", task, task.Details)
 	}
 }

@@ -54,7 +54,7 @@ func (s *State) updateTask(u TaskUpdate, at time.Time) error {
 	if u.Status == TaskEnqueued && t.Status == TaskProcessing {
 		return errorf(ErrInvalidTaskState, "Task `%d` is processing; it cannot be enqueued again.", t.UID)
 	}
-	details, err := canonicalJSON(u.Details)
+	details, err := compactJSON(u.Details)
 	if err != nil {
 		return err
 	}
