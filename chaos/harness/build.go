@@ -43,3 +43,11 @@ func Build(dir string) (string, error) {
 	}
 	return bin, nil
 }
+
+// Supports reports whether `binary <subcommand> --help` mentions flag
+// (e.g. "--chaos-control"), so scenarios can skip, naming what is missing,
+// when the binary under test lacks a hook.
+func Supports(binary, subcommand, flag string) bool {
+	out, _ := exec.Command(binary, subcommand, "--help").CombinedOutput()
+	return bytes.Contains(out, []byte(flag))
+}

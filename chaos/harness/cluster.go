@@ -27,6 +27,8 @@ type Config struct {
 	// AdminKey guards /_miroir/*; MasterKey is the client-facing master key;
 	// NodeKey is the internal key every engine node is started with.
 	AdminKey, MasterKey, NodeKey string
+	// ClusterKey is the peers' shared secret (internal routes).
+	ClusterKey string
 	// Chaos gives every peer a chaos control endpoint (ControlAddr) through
 	// which the network fault rules of package chaos are set.
 	Chaos bool
@@ -43,10 +45,11 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Peers: 3, Nodes: 3, RF: 2, Groups: 1,
-		AdminKey:  "chaos-admin-key",
-		MasterKey: "chaos-master-key",
-		NodeKey:   "chaos-node-key",
-		Timeout:   30 * time.Second,
+		AdminKey:   "chaos-admin-key-0123456789",
+		MasterKey:  "chaos-master-key-0123456789",
+		NodeKey:    "chaos-node-key-0123456789",
+		ClusterKey: "chaos-cluster-key-0123456789",
+		Timeout:    30 * time.Second,
 	}
 }
 
@@ -73,6 +76,8 @@ type Cluster struct {
 	Peers []*Proc
 	Nodes []*Proc
 	Admin AdminClient
+
+	faults linkState
 }
 
 // New lays out the processes (names, ports, dirs) and starts nothing.
@@ -123,9 +128,10 @@ func DefaultPeerArgs(c *Cluster, p *Proc) []string {
 		"--bootstrap-expect", fmt.Sprint(len(c.Peers)),
 		"--join", strings.Join(joins, ","),
 		"--admin-key", c.Cfg.AdminKey,
+		"--cluster-key", c.Cfg.ClusterKey,
 		"--master-key", c.Cfg.MasterKey,
 		"--node-key", c.Cfg.NodeKey,
-		"--log-level", "debug",
+		"--log-format", "text",
 	}
 	if c.Cfg.Chaos {
 		args = append(args, "--chaos-control", p.ControlAddr)
@@ -150,7 +156,12 @@ func (c *Cluster) Procs() []*Proc {
 // Start launches every node and peer and waits until every peer is ready and
 // a leader is elected.
 func (c *Cluster) Start(ctx context.Context) error {
-	for _, p := range c.Procs() {
+	for _, n := range c.Nodes {
+		if err := n.Start(); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.Peers {
 		if err := p.Start(); err != nil {
 			return err
 		}

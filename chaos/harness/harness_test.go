@@ -35,7 +35,8 @@ func fakeMain(args []string) int {
 	fs.String("admin-key", "", "")
 	fs.String("master-key", "", "")
 	fs.String("node-key", "", "")
-	fs.String("log-level", "", "")
+	fs.String("log-format", "", "")
+	fs.String("cluster-key", "", "")
 	fs.String("chaos-control", "", "")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -52,7 +53,7 @@ func fakeMain(args []string) int {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/_miroir/ready", func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "Bearer chaos-admin-key" {
+		if r.Header.Get("Authorization") != "Bearer "+DefaultConfig().AdminKey {
 			w.WriteHeader(http.StatusUnauthorized)
 		}
 	})

@@ -40,7 +40,7 @@ func parseStatus(body []byte) (Status, error) {
 	s.State = str(pick(flat, "state", "raftState", "raft.state", "self.state"))
 	s.Leader = str(pick(flat, "leader", "leaderId", "leader.id", "leader.address", "leader.raftAddr", "raft.leader"))
 	s.Term = num(pick(flat, "term", "currentTerm", "raft.term", "raft.currentTerm"))
-	s.AppliedIndex = num(pick(flat, "appliedIndex", "applied", "raft.appliedIndex", "fsm.appliedIndex", "lastApplied", "raft.lastApplied"))
+	s.AppliedIndex = num(pick(flat, "fsmAppliedIndex", "fsm.appliedIndex", "appliedIndex", "applied", "raft.appliedIndex", "fsm.appliedIndex", "lastApplied", "raft.lastApplied"))
 	s.CommitIndex = num(pick(flat, "commitIndex", "raft.commitIndex"))
 	s.Digest = str(pick(flat, "digest", "fsmDigest", "fsm.digest", "raft.digest"))
 	return s, nil
