@@ -11,6 +11,7 @@ const (
 	CodeMissingPayload                      Code = "missing_payload"
 	CodeInvalidContentType                  Code = "invalid_content_type"
 	CodeMissingContentType                  Code = "missing_content_type"
+	CodeInvalidDocumentCSVDelimiter         Code = "invalid_document_csv_delimiter"
 	CodePayloadTooLarge                     Code = "payload_too_large"
 	CodeMissingAuthorizationHeader          Code = "missing_authorization_header"
 	CodeInvalidAPIKey                       Code = "invalid_api_key"
@@ -112,6 +113,7 @@ var codeTable = map[Code]codeDef{
 	CodeMissingPayload:                      {http.StatusBadRequest, TypeInvalidRequest},
 	CodeInvalidContentType:                  {http.StatusUnsupportedMediaType, TypeInvalidRequest},
 	CodeMissingContentType:                  {http.StatusUnsupportedMediaType, TypeInvalidRequest},
+	CodeInvalidDocumentCSVDelimiter:         {http.StatusBadRequest, TypeInvalidRequest},
 	CodePayloadTooLarge:                     {http.StatusRequestEntityTooLarge, TypeInvalidRequest},
 	CodeMissingAuthorizationHeader:          {http.StatusUnauthorized, TypeAuth},
 	CodeInvalidAPIKey:                       {http.StatusForbidden, TypeAuth},

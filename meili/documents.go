@@ -1,0 +1,244 @@
+package meili
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// Document is one document as received: top-level field name to raw JSON
+// value. Values are kept raw so numbers, nested objects and big integers
+// reach the node byte for byte; only the primary key and the reserved
+// fields are ever decoded. Field order is not kept (a Go map): Meilisearch
+// returns fields in its own fields-map order anyway.
+type Document map[string]json.RawMessage
+
+// Payload content types accepted by the document routes.
+const (
+	ContentTypeJSON   = "application/json"
+	ContentTypeNDJSON = "application/x-ndjson"
+	ContentTypeCSV    = "text/csv"
+)
+
+var acceptedContentTypes = "`application/json`, `application/x-ndjson`, `text/csv`"
+
+// PayloadFormat is the document payload format named by a Content-Type.
+type PayloadFormat string
+
+// The payload formats, named as Meilisearch names them in its messages.
+const (
+	FormatJSON   PayloadFormat = "json"
+	FormatNDJSON PayloadFormat = "ndjson"
+	FormatCSV    PayloadFormat = "csv"
+)
+
+// PayloadFormatOf maps a Content-Type header value (parameters allowed) to
+// a format, with Meilisearch's errors: missing_content_type,
+// invalid_content_type (also for a csvDelimiter with a non-CSV type) and
+// invalid_document_csv_delimiter for a non-ASCII delimiter. csvDelimiter 0
+// means "not given".
+func PayloadFormatOf(contentType string, csvDelimiter rune) (PayloadFormat, error) {
+	if strings.TrimSpace(contentType) == "" {
+		return "", Errorf(CodeMissingContentType,
+			"A Content-Type header is missing. Accepted values for the Content-Type header are: %s", acceptedContentTypes)
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "", invalidContentType(contentType)
+	}
+	if csvDelimiter != 0 && csvDelimiter > 127 {
+		return "", Errorf(CodeInvalidDocumentCSVDelimiter,
+			"Invalid value in parameter `csvDelimiter`: csv delimiter must be an ascii character. Found: `%c`", csvDelimiter)
+	}
+	switch mt {
+	case ContentTypeJSON, ContentTypeNDJSON:
+		if csvDelimiter != 0 {
+			return "", Errorf(CodeInvalidContentType,
+				"The Content-Type `%s` does not support the use of a csv delimiter. The csv delimiter can only be used with the Content-Type `text/csv`.", mt)
+		}
+		if mt == ContentTypeJSON {
+			return FormatJSON, nil
+		}
+		return FormatNDJSON, nil
+	case ContentTypeCSV:
+		return FormatCSV, nil
+	}
+	return "", invalidContentType(mt)
+}
+
+func invalidContentType(ct string) error {
+	return Errorf(CodeInvalidContentType,
+		"The Content-Type `%s` is invalid. Accepted values for the Content-Type header are: %s", ct, acceptedContentTypes)
+}
+
+// ParseDocuments reads a whole document payload: a JSON array of objects or
+// a single object, NDJSON (objects separated by whitespace), or CSV with an
+// optional `name:type` header annotation (string, number, boolean).
+// csvDelimiter 0 means ','. The size limit is the caller's
+// (http.MaxBytesReader); hitting it gives payload_too_large. Other errors:
+// missing_payload (empty body), malformed_payload, and the content-type
+// errors of PayloadFormatOf. An empty array gives no documents and no error.
+func ParseDocuments(contentType string, body io.Reader, csvDelimiter rune) ([]Document, error) {
+	format, err := PayloadFormatOf(contentType, csvDelimiter)
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return nil, readError(err)
+	}
+	if len(data) == 0 {
+		return nil, Errorf(CodeMissingPayload, "A %s payload is missing.", format)
+	}
+	switch format {
+	case FormatJSON:
+		return parseJSONDocuments(data)
+	case FormatNDJSON:
+		return parseNDJSONDocuments(data)
+	}
+	if csvDelimiter == 0 {
+		csvDelimiter = ','
+	}
+	return parseCSVDocuments(data, csvDelimiter)
+}
+
+func readError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return PayloadTooLarge(tooLarge.Limit)
+	}
+	return Errorf(CodeBadRequest, "Error while receiving the payload. `%v`.", err)
+}
+
+// PayloadTooLarge is Meilisearch's payload_too_large error for a limit in
+// bytes.
+func PayloadTooLarge(limit int64) *Error {
+	return Errorf(CodePayloadTooLarge,
+		"The provided payload reached the size limit. The maximum accepted payload size is %s.", formatBytes(limit))
+}
+
+// formatBytes follows the byte-unit crate as Meilisearch uses it: binary
+// units when the size is a multiple of 1024, decimal ones otherwise.
+func formatBytes(n int64) string {
+	base, units := 1000.0, []string{"B", "KB", "MB", "GB", "TB"}
+	if n%1024 == 0 && n > 0 {
+		base, units = 1024, []string{"B", "KiB", "MiB", "GiB", "TiB"}
+	}
+	v, i := float64(n), 0
+	for v >= base && i < len(units)-1 {
+		v /= base
+		i++
+	}
+	s := strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+	return s + " " + units[i]
+}
+
+func parseJSONDocuments(data []byte) ([]Document, error) {
+	// A syntax pass over the whole payload first: it reports positions
+	// exactly (json.Decoder's offsets drift inside token streams), so the
+	// decoding below can only fail on shape.
+	var whole json.RawMessage
+	if err := json.Unmarshal(data, &whole); err != nil {
+		return nil, malformedJSON(FormatJSON, data, err)
+	}
+	if whole[0] == '[' {
+		return decodeDocumentArray(data)
+	}
+	var doc Document
+	if err := json.Unmarshal(whole, &doc); err != nil || doc == nil {
+		return nil, malformedJSON(FormatJSON, data, errNotObjects)
+	}
+	return []Document{doc}, nil
+}
+
+var errNotObjects = errors.New("data are neither an object nor a list of objects")
+
+func decodeDocumentArray(data []byte) ([]Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil {
+		return nil, malformedJSON(FormatJSON, data, err)
+	}
+	docs := []Document{}
+	for dec.More() {
+		var doc Document
+		if err := dec.Decode(&doc); err != nil || doc == nil {
+			return nil, malformedJSON(FormatJSON, data, errNotObjects)
+		}
+		docs = append(docs, doc)
+	}
+	return docs, nil
+}
+
+func parseNDJSONDocuments(data []byte) ([]Document, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	docs := []Document{}
+	for {
+		var doc Document
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, malformedJSON(FormatNDJSON, data, err)
+		}
+		if doc == nil {
+			return nil, malformedJSON(FormatNDJSON, data, errNotObjects)
+		}
+		docs = append(docs, doc)
+	}
+}
+
+// malformedJSON shapes a decoding error like serde_json's, "<what> at line
+// L column C", inside Meilisearch's malformed_payload message.
+func malformedJSON(format PayloadFormat, data []byte, err error) *Error {
+	msg := err.Error()
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typ), errors.Is(err, errNotObjects):
+		msg = errNotObjects.Error()
+	case errors.As(err, &syn):
+		msg = serdeMessage(syn.Error()) + " at " + lineColumn(data, syn.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		msg = "EOF while parsing a value at " + lineColumn(data, int64(len(data)))
+	}
+	const prefix, suffix = 50, 85
+	if len(msg) > prefix+suffix+3 {
+		msg = msg[:prefix] + "..." + msg[len(msg)-suffix:]
+	}
+	return Errorf(CodeMalformedPayload,
+		"The `%s` payload provided is malformed. `Couldn't serialize document value: %s`.", format, msg)
+}
+
+func serdeMessage(goMsg string) string {
+	switch {
+	case strings.Contains(goMsg, "looking for beginning of object key string"):
+		return "key must be a string"
+	case strings.Contains(goMsg, "looking for beginning of value"):
+		return "expected value"
+	case strings.Contains(goMsg, "after object key"):
+		return "expected `:`"
+	case strings.Contains(goMsg, "after object key:value pair"), strings.Contains(goMsg, "after array element"):
+		return "expected `,` or `}`"
+	case strings.Contains(goMsg, "after top-level value"):
+		return "trailing characters"
+	case strings.Contains(goMsg, "unexpected end of JSON input"):
+		return "EOF while parsing a value"
+	}
+	return goMsg
+}
+
+// lineColumn turns a byte offset (Go's SyntaxError.Offset: bytes read up to
+// and including the bad one) into serde's 1-based "line L column C".
+func lineColumn(data []byte, offset int64) string {
+	offset = min(max(offset, 0), int64(len(data)))
+	head := data[:offset]
+	line := bytes.Count(head, []byte{'\n'}) + 1
+	col := len(head) - (bytes.LastIndexByte(head, '\n') + 1)
+	return fmt.Sprintf("line %d column %d", line, col)
+}
