@@ -77,6 +77,7 @@ const (
 	CodeInvalidAPIKeyName                   Code = "invalid_api_key_name"
 	CodeInvalidAPIKeyDescription            Code = "invalid_api_key_description"
 	CodeImmutableAPIKeyField                Code = "immutable_api_key_uid"
+	CodeImmutableAPIKeyUID                       = CodeImmutableAPIKeyField
 	CodeMissingAPIKeyActions                Code = "missing_api_key_actions"
 	CodeMissingAPIKeyIndexes                Code = "missing_api_key_indexes"
 	CodeMissingAPIKeyExpiresAt              Code = "missing_api_key_expires_at"
@@ -186,7 +187,7 @@ var codeTable = map[Code]codeDef{
 	CodeInvalidSwapDuplicateIndexFound:      {http.StatusBadRequest, TypeInvalidRequest},
 	CodeFeatureNotEnabled:                   {http.StatusBadRequest, TypeInvalidRequest},
 	CodeNotImplemented:                      {http.StatusNotImplemented, TypeInvalidRequest},
-	CodeNoSpaceLeftOnDevice:                 {http.StatusInternalServerError, TypeSystem},
+	CodeNoSpaceLeftOnDevice:                 {http.StatusUnprocessableEntity, TypeSystem},
 
 	CodeMiroirPrimaryKeyRequired:    {http.StatusBadRequest, TypeInvalidRequest},
 	CodeMiroirNoQuorum:              {http.StatusServiceUnavailable, TypeSystem},

@@ -41,7 +41,7 @@ func (e *Error) Is(target error) bool {
 // Errorf builds an *Error for a known code; status and type come from the
 // code table. Unknown codes are internal errors (500).
 func Errorf(code Code, format string, args ...any) *Error {
-	def, ok := codeTable[code]
+	def, ok := lookupCode(code)
 	if !ok {
 		def = codeDef{http.StatusInternalServerError, TypeInternal}
 	}
@@ -56,7 +56,7 @@ func Errorf(code Code, format string, args ...any) *Error {
 
 // StatusOf reports the HTTP status registered for code (500 when unknown).
 func StatusOf(code Code) int {
-	if def, ok := codeTable[code]; ok {
+	if def, ok := lookupCode(code); ok {
 		return def.status
 	}
 	return http.StatusInternalServerError
@@ -65,4 +65,12 @@ func StatusOf(code Code) int {
 type codeDef struct {
 	status int
 	typ    ErrorType
+}
+
+func lookupCode(code Code) (codeDef, bool) {
+	if def, ok := codeTable[code]; ok {
+		return def, true
+	}
+	def, ok := meilisearchCodeTable[code]
+	return def, ok
 }
