@@ -43,6 +43,8 @@ const (
 	CmdCancelTasks     CommandType = 33
 	CmdDeleteTasks     CommandType = 34
 	CmdPruneTasks      CommandType = 35
+	CmdStartMove       CommandType = 40
+	CmdSetMovePhase    CommandType = 41
 )
 
 // newPayload returns an empty payload for t, or nil for an unknown type.
@@ -108,6 +110,10 @@ func newTaskPayload(t CommandType) Payload {
 		return &DeleteTasks{}
 	case CmdPruneTasks:
 		return &PruneTasks{}
+	case CmdStartMove:
+		return &StartMove{}
+	case CmdSetMovePhase:
+		return &SetMovePhase{}
 	}
 	return nil
 }

@@ -23,6 +23,11 @@ type FSM struct {
 
 	nmu    sync.Mutex    // guards notify and the waiters' view of applied
 	notify chan struct{} // closed when applied advances; nil when nobody waits
+
+	restores uint64 // number of Restore calls; guarded by mu
+
+	dmu    sync.Mutex // guards digest
+	digest cachedDigest
 }
 
 var (

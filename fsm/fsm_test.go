@@ -315,3 +315,22 @@ func TestReadersSeeConsistentStateDuringApply(t *testing.T) {
 		_ = f.Digest()
 	}
 }
+
+func TestDigestFollowsRestoreEvenAtTheSameIndex(t *testing.T) {
+	a, b := New(nil), New(nil)
+	applyOne(a, 1, mustEncode(t, CmdCreateIndex, CreateIndex{Meta: Meta{Time: t0}, Index: store.NewIndex{UID: "a"}}))
+	applyOne(b, 1, mustEncode(t, CmdCreateIndex, CreateIndex{Meta: Meta{Time: t0}, Index: store.NewIndex{UID: "b"}}))
+	da := a.Digest()
+	if da != a.Digest() || da == b.Digest() {
+		t.Fatal("digest not stable, or equal for different states")
+	}
+	if err := a.Restore(readCloser(snapshotBytes(t, b))); err != nil {
+		t.Fatal(err)
+	}
+	if a.Digest() != b.Digest() {
+		t.Fatal("digest cache survived a restore")
+	}
+	if err := DecodeResult(nil, nil); err != nil {
+		t.Fatalf("empty result: %v", err)
+	}
+}

@@ -75,7 +75,11 @@ func (g *gen) payload() (CommandType, Payload) {
 func (g *gen) topology() (CommandType, Payload) {
 	m := g.meta()
 	node, group := g.pick("n1", "n2", "n3", "n4", "n5", ""), g.pick("g1", "g2", "gx")
-	switch g.r.IntN(7) {
+	switch g.r.IntN(9) {
+	case 7:
+		return CmdStartMove, StartMove{Meta: m, Move: store.Move{ID: g.pick("m1", "m2", "m3"), Index: g.pick("a", "b"), Shard: g.r.IntN(70), Group: group, Target: node}}
+	case 8:
+		return CmdSetMovePhase, SetMovePhase{Meta: m, ID: g.pick("m1", "m2", "m4"), Phase: store.MovePhase(g.pick("copying", "verifying", "cutover", "cleanup", "done", "aborted"))}
 	case 0:
 		return CmdPutPeer, PutPeer{Meta: m, Peer: store.Peer{ID: g.pick("p1", "p2", "p3"), RaftAddr: g.pick("a:1", "b:2", ""), APIAddr: "h"}}
 	case 1:

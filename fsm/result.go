@@ -59,6 +59,9 @@ var codes = []struct {
 	{store.ErrAliasNotFound, "miroir_alias_not_found"},
 	{store.ErrAliasConflict, "miroir_alias_conflict"},
 	{store.ErrInvalidTaskState, "miroir_invalid_task_state"},
+	{store.ErrMoveNotFound, "miroir_move_not_found"},
+	{store.ErrMoveExists, "miroir_move_already_exists"},
+	{store.ErrInvalidMovePhase, "miroir_invalid_move_phase"},
 	{store.ErrInvalid, CodeInvalidCommand},
 }
 
@@ -101,6 +104,9 @@ func newResult(v any, err error) Result {
 // otherwise the value is decoded into into (skipped when into is nil or
 // the command has no value).
 func DecodeResult(raw json.RawMessage, into any) error {
+	if len(raw) == 0 {
+		return nil // a non-command entry, or an ignored one
+	}
 	var r Result
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return fmt.Errorf("fsm: decode result: %w", err)

@@ -74,17 +74,50 @@ func (f *FSM) Restore(rc io.ReadCloser) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.state = env.State
+	f.restores++
 	f.advanceLocked(env.AppliedIndex)
 	return nil
 }
 
 // Digest is the hex SHA-256 of the snapshot encoding (applied index
-// included): equal on peers that applied the same log prefix.
+// included): equal on peers that applied the same log prefix. It is cached
+// per applied index, so polling it is cheap while nothing is applied.
 func (f *FSM) Digest() string {
-	snap, _ := f.Snapshot()
+	f.mu.RLock()
+	key := digestKey{restores: f.restores, index: f.applied}
+	if d, ok := f.cachedDigest(key); ok {
+		f.mu.RUnlock()
+		return d
+	}
+	env := envelope{Version: SnapshotVersion, AppliedIndex: f.applied, State: f.state.Clone()}
+	f.mu.RUnlock()
+
 	h := sha256.New()
-	if err := writeEnvelope(h, snap.(*snapshot).env); err != nil {
+	if err := writeEnvelope(h, env); err != nil {
 		panic(fmt.Sprintf("fsm: digest: %v", err)) // encoding plain data cannot fail
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	d := hex.EncodeToString(h.Sum(nil))
+	f.dmu.Lock()
+	f.digest = cachedDigest{key: key, value: d, valid: true}
+	f.dmu.Unlock()
+	return d
+}
+
+// digestKey identifies a state: the applied index alone does not, because
+// Restore replaces the state.
+type digestKey struct {
+	restores uint64
+	index    uint64
+}
+
+type cachedDigest struct {
+	key   digestKey
+	value string
+	valid bool
+}
+
+func (f *FSM) cachedDigest(k digestKey) (string, bool) {
+	f.dmu.Lock()
+	defer f.dmu.Unlock()
+	return f.digest.value, f.digest.valid && f.digest.key == k
 }

@@ -1,6 +1,8 @@
 // Package store holds miroir's replicated state as plain Go data: peers,
-// replica groups, nodes, the index catalog, aliases, API keys, tasks, and
-// the memory of recent request ids that makes commands idempotent. It also
+// replica groups, nodes, the index catalog, aliases, API keys, tasks, shard
+// moves (a placeholder for topology changes: placement does not consult
+// them yet), and the memory of recent request ids that makes commands
+// idempotent. It also
 // answers the questions every peer must answer identically: placement
 // (Owners, TargetOwners, Rendezvous, ShardOf) and task queries (Task,
 // ListTasks with Meilisearch's /tasks filters and from/next paging).

@@ -16,6 +16,7 @@ type stateJSON struct {
 	Indexes     []Index         `json:"indexes,omitempty"`
 	Aliases     []Alias         `json:"aliases,omitempty"`
 	Keys        []Key           `json:"keys,omitempty"`
+	Moves       []Move          `json:"moves,omitempty"`
 	Tasks       []Task          `json:"tasks,omitempty"`
 	Requests    []RequestRecord `json:"requests,omitempty"` // application order
 }
@@ -31,6 +32,7 @@ func (s *State) MarshalJSON() ([]byte, error) {
 		Indexes:     s.Indexes(),
 		Aliases:     s.Aliases(),
 		Keys:        s.Keys(),
+		Moves:       s.Moves(),
 		Tasks:       s.tasks,
 		Requests:    s.requests,
 	})
@@ -51,6 +53,7 @@ func (s *State) UnmarshalJSON(b []byte) error {
 	fill(n.indexes, j.Indexes, func(x Index) string { return x.UID })
 	fill(n.aliases, j.Aliases, func(a Alias) string { return a.Name })
 	fill(n.keys, j.Keys, func(k Key) string { return k.UID })
+	fill(n.moves, j.Moves, func(m Move) string { return m.ID })
 	n.tasks = j.Tasks
 	n.requests = j.Requests
 	n.reindexRequests()

@@ -28,6 +28,9 @@ var (
 	ErrKeyExists         = errors.New("api key already exists")
 	ErrTaskNotFound      = errors.New("task not found")
 	ErrInvalidTaskState  = errors.New("invalid task status transition")
+	ErrMoveNotFound      = errors.New("move not found")
+	ErrMoveExists        = errors.New("move already exists")
+	ErrInvalidMovePhase  = errors.New("invalid move phase transition")
 )
 
 // Error is a domain error: Kind is one of the sentinels above, Message says

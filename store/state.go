@@ -27,6 +27,7 @@ type State struct {
 	indexes map[string]Index
 	aliases map[string]Alias
 	keys    map[string]Key
+	moves   map[string]Move
 
 	tasks       []Task // sorted by UID, ascending
 	nextTaskUID uint64
@@ -53,6 +54,7 @@ func New() *State {
 		indexes: map[string]Index{},
 		aliases: map[string]Alias{},
 		keys:    map[string]Key{},
+		moves:   map[string]Move{},
 		byReq:   map[string]int{},
 	}
 }
@@ -68,6 +70,7 @@ func (s *State) Clone() *State {
 		indexes:     cloneMap(s.indexes),
 		aliases:     cloneMap(s.aliases),
 		keys:        cloneMap(s.keys),
+		moves:       cloneMap(s.moves),
 		tasks:       append([]Task(nil), s.tasks...),
 		nextTaskUID: s.nextTaskUID,
 		requests:    append([]RequestRecord(nil), s.requests...),
