@@ -6,7 +6,8 @@
 //
 // # Contract with package engine
 //
-//	idx, err := index.Open(dir, primaryKey, settings) // primaryKey may be "" (set by the first batch)
+//	settings, err := index.SettingsFromJSON(meiliSettings) // any value with Meilisearch's settings JSON
+//	idx, err := index.Open(dir, primaryKey, settings)     // primaryKey may be "" (set by the first batch)
 //	res, err := idx.Apply(ctx, index.Batch{TaskUID: uid, Kind: index.KindUpsert, Documents: docs})
 //	uid := idx.AppliedTaskUID()  // replay every task with a larger uid after a restart
 //	doc, err := idx.Get(id, fields)            // ErrDocumentNotFound (a *meili.Error document_not_found)
@@ -15,7 +16,7 @@
 //	fr, err := idx.FacetSearch(q *meili.FacetSearchQuery)
 //	st := idx.Stats()                           // NumberOfDocuments, FieldDistribution, IsIndexing, RawDocumentDBSize
 //	s := idx.Settings()
-//	err = idx.UpdateSettings(ctx, taskUID, s)   // reindexes when searchable/filterable/sortable/... change
+//	err = idx.UpdateSettings(taskUID, s)        // durable; re-indexes in memory
 //	err = idx.Close(); err = idx.Destroy()      // Destroy closes and removes dir
 //	fed := index.Federate(parts, fed)          // federated multi-search merge, see federate.go
 //

@@ -1,0 +1,215 @@
+package index
+
+import (
+	"sort"
+)
+
+// posting is one occurrence of a term: document slot, field id, word position.
+type posting struct {
+	slot uint32
+	fid  uint16
+	pos  uint16
+}
+
+// docRec is one live or dead document. Slots are never reused, so postings
+// of a replaced document simply point at a dead slot until compaction.
+type docRec struct {
+	id     string
+	raw    []byte
+	fields []field
+	words  []fieldWords // searchable fields and their word counts
+	alive  bool
+}
+
+type fieldWords struct {
+	fid   uint16
+	count uint16
+}
+
+// mem is the in-memory search structure of an Index: the document table,
+// the inverted index with positions, and the field id map. It is rebuilt
+// from the store at Open and kept in step by Apply.
+type mem struct {
+	cfg        *config
+	docs       []*docRec
+	byID       map[string]uint32
+	live       int
+	terms      map[string][]posting
+	fieldIDs   map[string]uint16
+	fieldNames []string
+	fieldDist  map[string]int
+	paths      map[string]int // flattened path -> documents having it
+	dict       *dictionary // nil when terms changed since it was built
+}
+
+func newMem(cfg *config) *mem {
+	return &mem{cfg: cfg, byID: map[string]uint32{}, terms: map[string][]posting{},
+		fieldIDs: map[string]uint16{}, fieldDist: map[string]int{}, paths: map[string]int{}}
+}
+
+func (m *mem) fieldID(path string) uint16 {
+	if id, ok := m.fieldIDs[path]; ok {
+		return id
+	}
+	id := uint16(len(m.fieldNames))
+	m.fieldIDs[path] = id
+	m.fieldNames = append(m.fieldNames, path)
+	return id
+}
+
+// put indexes a document, replacing any previous version.
+func (m *mem) put(id string, raw []byte, fields []field) {
+	m.remove(id)
+	slot := uint32(len(m.docs))
+	d := &docRec{id: id, raw: raw, fields: fields, alive: true}
+	m.docs = append(m.docs, d)
+	m.byID[id] = slot
+	m.live++
+	m.dict = nil
+	for _, f := range fields {
+		m.paths[f.path]++
+		if _, ok := m.cfg.searchWeight(f.path); !ok {
+			continue
+		}
+		fid := m.fieldID(f.path)
+		n := m.indexField(slot, fid, f)
+		d.words = append(d.words, fieldWords{fid: fid, count: uint16(min(n, maxFieldWords))})
+	}
+	m.fieldDistFix(d, +1)
+}
+
+// fieldDistFix adds sign to the count of every top-level field of d.
+func (m *mem) fieldDistFix(d *docRec, sign int) {
+	seen := map[string]bool{}
+	for _, f := range d.fields {
+		top := topField(f.path)
+		if seen[top] {
+			continue
+		}
+		seen[top] = true
+		m.fieldDist[top] += sign
+		if m.fieldDist[top] <= 0 {
+			delete(m.fieldDist, top)
+		}
+	}
+}
+
+func (m *mem) indexField(slot uint32, fid uint16, f field) int {
+	pos, words := 0, 0
+	for _, l := range f.leaves {
+		if l.kind != leafString && l.kind != leafNumber && l.kind != leafBool {
+			continue
+		}
+		toks, next := tokenize(l.str, pos)
+		for _, t := range toks {
+			m.terms[t.term] = append(m.terms[t.term], posting{slot: slot, fid: fid, pos: uint16(t.pos)})
+		}
+		words += len(toks)
+		pos = next
+		if pos > maxFieldWords {
+			break
+		}
+	}
+	return words
+}
+
+func (m *mem) remove(id string) bool {
+	slot, ok := m.byID[id]
+	if !ok {
+		return false
+	}
+	d := m.docs[slot]
+	m.fieldDistFix(d, -1)
+	for _, f := range d.fields {
+		if m.paths[f.path]--; m.paths[f.path] <= 0 {
+			delete(m.paths, f.path)
+		}
+	}
+	d.alive, d.raw, d.fields, d.words = false, nil, nil, nil
+	delete(m.byID, id)
+	m.live--
+	m.dict = nil
+	return true
+}
+
+func (m *mem) get(id string) (*docRec, bool) {
+	slot, ok := m.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return m.docs[slot], true
+}
+
+// needsCompaction reports whether dead slots outnumber live documents.
+func (m *mem) needsCompaction() bool { return len(m.docs) > 1024 && len(m.docs) > 2*m.live }
+
+// rebuild re-indexes every live document into a fresh mem with cfg.
+func (m *mem) rebuild(cfg *config) *mem {
+	n := newMem(cfg)
+	for _, d := range m.docs {
+		if d.alive {
+			n.put(d.id, d.raw, d.fields)
+		}
+	}
+	return n
+}
+
+// liveIDs returns the ids of live documents in primary-key order.
+func (m *mem) sortedSlots() []uint32 {
+	out := make([]uint32, 0, m.live)
+	for slot, d := range m.docs {
+		if d.alive {
+			out = append(out, uint32(slot))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return lessID(m.docs[out[i]].id, m.docs[out[j]].id) })
+	return out
+}
+
+func topField(path string) string {
+	for i := 0; i < len(path); i++ {
+		if path[i] == '.' {
+			return path[:i]
+		}
+	}
+	return path
+}
+
+// lessID orders primary keys: integers numerically, before strings in byte order.
+func lessID(a, b string) bool {
+	an, bn := isDigits(a), isDigits(b)
+	if an != bn {
+		return an
+	}
+	if an {
+		ta, tb := trimZeros(a), trimZeros(b)
+		if len(ta) != len(tb) {
+			return len(ta) < len(tb)
+		}
+		if ta != tb {
+			return ta < tb
+		}
+	}
+	return a < b
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func trimZeros(s string) string {
+	for len(s) > 1 && s[0] == '0' {
+		s = s[1:]
+	}
+	return s
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
