@@ -39,7 +39,7 @@ type mem struct {
 	fieldNames []string
 	fieldDist  map[string]int
 	paths      map[string]int // flattened path -> documents having it
-	dict       *dictionary // nil when terms changed since it was built
+	dict       *dictionary    // nil when terms changed since it was built
 }
 
 func newMem(cfg *config) *mem {

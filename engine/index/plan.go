@@ -13,9 +13,9 @@ import (
 type compKind uint8
 
 const (
-	compRank  compKind = iota // one relevancy rank (words, typo, proximity, attributeRank, wordPosition)
-	compPair                  // two ranks shown as one entry (attribute, exactness)
-	compSort                  // a sort value (sort parameter or custom rule)
+	compRank compKind = iota // one relevancy rank (words, typo, proximity, attributeRank, wordPosition)
+	compPair                 // two ranks shown as one entry (attribute, exactness)
+	compSort                 // a sort value (sort parameter or custom rule)
 )
 
 // comp is one ranking rule of a search, in rule order.

@@ -55,14 +55,14 @@ const (
 
 // ranker computes the relevancy ranks of documents for one query.
 type ranker struct {
-	terms    []qterm
-	removal  []int // term indexes in the order the matching strategy drops them
-	all      bool  // matchingStrategy "all": every term is required
-	slots    []rankSlot
-	maxW     int // highest attribute weight (0 with searchableAttributes "*")
-	weight   func(fid uint16) int
-	words    func(slot uint32, fid uint16) int // word count of a field
-	scratch  docScratch
+	terms   []qterm
+	removal []int // term indexes in the order the matching strategy drops them
+	all     bool  // matchingStrategy "all": every term is required
+	slots   []rankSlot
+	maxW    int // highest attribute weight (0 with searchableAttributes "*")
+	weight  func(fid uint16) int
+	words   func(slot uint32, fid uint16) int // word count of a field
+	scratch docScratch
 }
 
 type docScratch struct {
