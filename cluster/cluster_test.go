@@ -1,0 +1,263 @@
+package cluster_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miroir-search/miroir/cluster"
+	"github.com/miroir-search/miroir/cluster/clustertest"
+)
+
+const leaderWait = 10 * time.Second
+
+func apply(t *testing.T, n *clustertest.Node, key, value string) cluster.Applied {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a, err := n.Peer.Apply(ctx, clustertest.Set(key, value))
+	if err != nil {
+		t.Fatalf("apply %s=%s on %s: %v", key, value, n.Config.PeerID, err)
+	}
+	return a
+}
+
+func waitApplied(t *testing.T, n *clustertest.Node, index uint64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := n.Peer.WaitApplied(ctx, index); err != nil {
+		t.Fatalf("%s: %v", n.Config.PeerID, err)
+	}
+}
+
+func TestCommandProposedOnFollowerCommitsEverywhere(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	follower := c.Followers()[0]
+	a := apply(t, follower, "color", "blue")
+	var res clustertest.KVResult
+	if err := json.Unmarshal(a.Response, &res); err != nil || res.Value != "blue" || a.Index == 0 {
+		t.Fatalf("applied %+v (%s), %v", a, a.Response, err)
+	}
+	for _, n := range c.Live() {
+		waitApplied(t, n, a.Index)
+		if v, _ := n.KV().Get("color"); v != "blue" {
+			t.Fatalf("%s reads color=%q after WaitApplied", n.Config.PeerID, v)
+		}
+	}
+	again := apply(t, c.Followers()[1], "color", "blue")
+	if err := json.Unmarshal(again.Response, &res); err != nil || !res.Duplicate {
+		t.Fatalf("a retried command was applied twice: %s", again.Response)
+	}
+	c.EnsureSame(t)
+}
+
+func TestWritesFlowAfterLeaderIsKilled(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	old := c.WaitForLeader(t, leaderWait)
+	apply(t, c.Followers()[0], "a", "1")
+	c.Kill(old.Index)
+	leader := c.WaitForLeader(t, leaderWait)
+	if leader.Config.PeerID == old.Config.PeerID {
+		t.Fatal("killed leader still leads")
+	}
+	for i, n := range c.Live() {
+		apply(t, n, fmt.Sprintf("after-%d", i), "x")
+	}
+	c.Restart(old.Index)
+	c.WaitForLeader(t, leaderWait)
+	apply(t, c.Node(old.Index), "b", "2")
+	c.EnsureSame(t)
+}
+
+func TestRestartedPeerCatchesUpFromSnapshot(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3, clustertest.WithConfig(func(cfg *cluster.Config) {
+		cfg.SnapshotThreshold = 16
+		cfg.TrailingLogs = 4
+		cfg.SnapshotInterval = 20 * time.Millisecond
+	}))
+	c.WaitForLeader(t, leaderWait)
+	lagger := c.Followers()[0]
+	apply(t, c.Leader(), "first", "1")
+	c.EnsureSame(t)
+	behind := lagger.Peer.Stats().LastLogIndex
+	c.Stop(lagger.Index)
+	leader := c.WaitForLeader(t, leaderWait)
+	for i := range 60 {
+		apply(t, leader, fmt.Sprintf("k%d", i), "v")
+	}
+	clustertest.WaitFor(t, 10*time.Second, func() error {
+		// The leader's log now starts after what the lagger has: it can only
+		// catch up by installing a snapshot.
+		if s := leader.Peer.Stats(); s.LastSnapshotIndex <= behind+4+1 {
+			return fmt.Errorf("leader snapshot at %d, lagger has %d", s.LastSnapshotIndex, behind)
+		}
+		return nil
+	})
+	last := apply(t, leader, "last", "1")
+	back := c.Restart(lagger.Index)
+	waitApplied(t, back, last.Index)
+	if n := back.KV().Len(); n != 62 {
+		t.Fatalf("restarted peer has %d keys, want 62", n)
+	}
+	c.EnsureSame(t)
+}
+
+func TestPeerJoinsThroughGossipAndLeavesGracefully(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	fourth := c.AddPeer()
+	c.WaitForVoters(t, leaderWait, "peer0", "peer1", "peer2", "peer3")
+	a := apply(t, fourth, "via", "fourth")
+	waitApplied(t, fourth, a.Index)
+	c.EnsureSame(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := fourth.Peer.Leave(ctx); err != nil {
+		t.Fatalf("leave: %v", err)
+	}
+	c.Stop(fourth.Index)
+	c.WaitForVoters(t, leaderWait, "peer0", "peer1", "peer2")
+	apply(t, c.Live()[0], "after", "leave")
+	c.EnsureSame(t)
+}
+
+func TestLeaderLeavesGracefully(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	leader := c.WaitForLeader(t, leaderWait)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := leader.Peer.Leave(ctx); err != nil {
+		t.Fatalf("leave: %v", err)
+	}
+	c.Stop(leader.Index)
+	next := c.WaitForLeader(t, leaderWait)
+	var ids []string
+	for _, n := range c.Live() {
+		ids = append(ids, n.Config.PeerID)
+	}
+	c.WaitForVoters(t, leaderWait, ids...)
+	apply(t, next, "after", "leave")
+	c.EnsureSame(t)
+}
+
+func TestOperatorRemovesDeadPeerFromFollower(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	dead := c.Followers()[0]
+	c.Kill(dead.Index)
+	var asker *clustertest.Node
+	for _, n := range c.Followers() {
+		asker = n
+	}
+	if asker == nil {
+		t.Fatal("no live follower")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := asker.Peer.RemovePeer(ctx, dead.Config.PeerID); err != nil {
+		t.Fatalf("remove: %v", err)
+	}
+	var ids []string
+	for _, n := range c.Live() {
+		ids = append(ids, n.Config.PeerID)
+	}
+	c.WaitForVoters(t, leaderWait, ids...)
+	if err := asker.Peer.RemovePeer(ctx, "nobody"); !errors.Is(err, cluster.ErrUnknownPeer) {
+		t.Fatalf("removing an unknown peer = %v, want ErrUnknownPeer", err)
+	}
+	apply(t, asker, "k", "v")
+	c.EnsureSame(t)
+}
+
+func TestApplyFailsWithNoLeaderAfterHoldWhenQuorumIsLost(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3, clustertest.WithConfig(func(cfg *cluster.Config) {
+		cfg.HoldTimeout = 300 * time.Millisecond
+	}))
+	c.WaitForLeader(t, leaderWait)
+	apply(t, c.Leader(), "before", "1")
+	survivor := c.Live()[2]
+	c.Kill(0)
+	c.Kill(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := survivor.Peer.Apply(ctx, clustertest.Set("lost", "1"))
+	if !errors.Is(err, cluster.ErrNoLeader) {
+		t.Fatalf("apply without quorum = %v, want ErrNoLeader", err)
+	}
+	c.Restart(0)
+	c.Restart(1)
+	c.WaitForLeader(t, leaderWait)
+	apply(t, survivor, "after", "1")
+	c.EnsureSame(t)
+}
+
+func TestInternalRouteRequiresClusterKeyAndNeverForwards(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	follower := c.Followers()[0]
+	post := func(key string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+follower.Config.HTTPAddr+cluster.ApplyPath,
+			strings.NewReader(string(clustertest.Set("x", "y"))))
+		if key != "" {
+			req.Header.Set(cluster.ClusterKeyHeader, key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct{ Code string }
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		return resp.StatusCode, body.Code
+	}
+	if status, code := post(""); status != http.StatusUnauthorized || code != "unauthorized" {
+		t.Fatalf("no key: %d %s", status, code)
+	}
+	if status, code := post("wrong"); status != http.StatusUnauthorized {
+		t.Fatalf("wrong key: %d %s", status, code)
+	}
+	if status, code := post(follower.Config.ClusterKey); status != http.StatusServiceUnavailable || code != "not_leader" {
+		t.Fatalf("follower with key: %d %s, want 503 not_leader", status, code)
+	}
+	if _, ok := follower.KV().Get("x"); ok {
+		t.Fatal("the follower forwarded a forwarded command")
+	}
+	c.EnsureSame(t)
+}
+
+func TestMetricsExposeRaftStateAndForwards(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	follower := c.Followers()[0]
+	apply(t, follower, "m", "1")
+	families, err := follower.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			v := m.GetGauge().GetValue() + m.GetCounter().GetValue()
+			seen[f.GetName()] += v
+		}
+	}
+	for _, name := range []string{"miroir_raft_state", "miroir_raft_term", "miroir_raft_commit_index",
+		"miroir_raft_applied_index", "miroir_raft_last_contact_seconds", "miroir_raft_leader",
+		"miroir_cluster_forwarded_commands_total", "miroir_cluster_apply_duration_seconds"} {
+		if _, ok := seen[name]; !ok {
+			t.Errorf("metric %s missing", name)
+		}
+	}
+	if seen["miroir_cluster_forwarded_commands_total"] < 1 {
+		t.Errorf("forwarded commands not counted")
+	}
+	c.EnsureSame(t)
+}

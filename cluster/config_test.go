@@ -1,0 +1,72 @@
+package cluster
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func validConfig() Config {
+	c := DefaultConfig()
+	c.PeerID, c.DataDir, c.HTTPAddr = "p1", "/tmp/x", "127.0.0.1:7700"
+	return c
+}
+
+func TestValidateAcceptsDefaultsWithRequiredFields(t *testing.T) {
+	if err := validConfig().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c := validConfig()
+	TestConfig(&c)
+	if err := c.Validate(); err != nil {
+		t.Fatalf("test preset: %v", err)
+	}
+}
+
+func TestValidateRefusesBadConfigs(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(*Config)
+		want   error
+	}{
+		{"two peers", func(c *Config) { c.BootstrapExpect = 2 }, ErrTwoPeers},
+		{"no peer id", func(c *Config) { c.PeerID = "" }, ErrInvalidConfig},
+		{"no data dir", func(c *Config) { c.DataDir = "" }, ErrInvalidConfig},
+		{"no http addr", func(c *Config) { c.HTTPAddr = "" }, ErrInvalidConfig},
+		{"bad raft addr", func(c *Config) { c.RaftBindAddr = "nope" }, ErrInvalidConfig},
+		{"zero hold", func(c *Config) { c.HoldTimeout = 0 }, ErrInvalidConfig},
+		{"negative expect", func(c *Config) { c.BootstrapExpect = -1 }, ErrInvalidConfig},
+		{"encrypt without key", func(c *Config) { c.GossipEncrypt = true }, ErrInvalidConfig},
+		{"lease over heartbeat", func(c *Config) { c.LeaderLeaseTimeout = 2 * time.Second }, ErrInvalidConfig},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validConfig()
+			tc.change(&c)
+			if err := c.Validate(); !errors.Is(err, tc.want) {
+				t.Fatalf("Validate() = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestNewStartsNothingAndCloseBeforeStartIsSafe(t *testing.T) {
+	c := validConfig()
+	c.DataDir = t.TempDir()
+	p, err := New(c, nil, nil, nil)
+	if err == nil {
+		t.Fatal("New accepted a nil fsm")
+	}
+	p, err = New(c, stubFSM{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(t.Context()); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Start after Close = %v, want ErrClosed", err)
+	}
+	if _, err := p.Apply(t.Context(), []byte("x")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Apply on a closed peer = %v, want ErrClosed", err)
+	}
+}

@@ -1,0 +1,71 @@
+// Package cluster is one peer's membership and consensus: raft
+// (hashicorp/raft v1.7 with one raft-boltdb/v2 file for log and stable
+// store, file snapshots, TCP transport), memberlist discovery,
+// bootstrap-expect, the leader-only reconcile loop, leader-transparent
+// Apply and read-after-write waits. It is generic over bytes: it knows
+// nothing of miroir's commands; the FSM (package fsm in production, KV in
+// clustertest) gives them meaning.
+//
+// # What it owns
+//
+//   - DataDir: raft.db (bolt: log + stable store) and snapshots/.
+//   - Gossip meta (Meta: peer id, raft address, HTTP address, version,
+//     has-state and leaving flags; <= 512 bytes JSON).
+//   - The raft configuration: alive peers become voters (idempotently:
+//     the configuration is checked first, as in hraftd's join); peers are
+//     removed only when they leave gracefully (Leave, announced in gossip
+//     meta because memberlist does not tell a leave from a failure) or when
+//     an operator calls RemovePeer. A peer that fails stays a voter.
+//   - The internal routes (Handler): POST /_miroir/internal/apply and
+//     /_miroir/internal/remove-peer, authenticated by X-Miroir-Cluster-Key.
+//
+// # Contracts
+//
+//   - New validates and builds, starting nothing; Start opens the stores,
+//     starts raft and gossip, joins, and starts the one loop goroutine;
+//     Close stops the loop, transfers leadership when leading (bounded by
+//     raft's election timeout), shuts raft, then memberlist, then closes
+//     bolt. Close does NOT leave: a SIGTERM'd peer stays a voter. Leave
+//     does, then the caller closes.
+//   - Bootstrap: with BootstrapExpect N, once N distinct alive peers are
+//     visible and none of them advertises raft state, every one of them
+//     bootstraps with the same server list sorted by id. A peer with
+//     existing raft state (raft.HasExistingState) never bootstraps.
+//   - Apply(ctx, cmd) commits cmd from any peer. A follower forwards it once
+//     to the leader's HTTP address (from gossip meta); the leader applies
+//     locally and never forwards. With no leader (or an unreachable one)
+//     Apply retries with backoff for HoldTimeout, then fails with
+//     ErrNoLeader. ErrLeadershipLost and ErrTimeout mean the entry may still
+//     commit later: commands are idempotent by request id (fsm's contract),
+//     so retrying the same bytes is always safe, and Apply itself retries
+//     leadership loss within the hold. Applied.Response is the FSM's Apply
+//     value as JSON, identical locally and forwarded.
+//   - WaitApplied(ctx, index) returns once the local FSM applied index. The
+//     FSM is wrapped so every Apply/ApplyBatch/Restore notifies waiters;
+//     raft.AppliedIndex is not used because raft advances it before the FSM
+//     goroutine applies. Exact after a snapshot restore when the FSM
+//     implements AppliedIndex() uint64.
+//   - If the FSM implements raft.BatchingFSM, raft's batching path is kept
+//     (the FSM then also receives LogConfiguration entries and must skip
+//     them). Concurrent Applies on the leader share disk writes (raft group
+//     commit, BatchApplyCh, MaxAppendEntries); they are not merged into one
+//     log entry here, because that needs a batch command type of the fsm.
+//   - ClusterKey: the secret of the internal routes (constant-time compare;
+//     empty leaves them open, for dev, with a warning). With GossipEncrypt
+//     it also keys memberlist (AES-256, sha256("miroir-gossip"+key)); raft
+//     traffic is not encrypted by this package (a TLS StreamLayer is the
+//     documented production step).
+//   - Metrics on the Registerer given to New: miroir_raft_* gauges read
+//     from raft at scrape time, miroir_cluster_forwarded_commands_total
+//     {outcome}, miroir_cluster_apply_duration_seconds{path}. raft's
+//     go-metrics globals are not used.
+//
+// # What it must never do
+//
+//   - Remove a peer from raft because it failed or is unreachable.
+//   - Forward a forwarded command (one hop at most), or answer a write
+//     before it is committed and applied.
+//   - Block memberlist's delegate callbacks: they update a map under a
+//     mutex and poke the loop through a one-slot channel.
+//   - Keep package-level state or leave a goroutine running after Close.
+package cluster

@@ -1,0 +1,210 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
+	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Peer is one member of the cluster: raft, gossip, the reconcile loop and
+// leader-transparent Apply. New builds it, Start joins, Close shuts down.
+type Peer struct {
+	cfg     Config
+	fsm     FSM
+	logger  *slog.Logger
+	metrics *metrics
+	client  *http.Client
+	tracker *appliedTracker
+	view    *memberView
+	meta    *metaDelegate
+
+	// Set by Start, read-only afterwards until Close.
+	raft  *raft.Raft
+	trans *raft.NetworkTransport
+	bolt  *raftboltdb.BoltStore
+	ml    *memberlist.Memberlist
+	// gossipAddr is the advertised gossip host:port.
+	gossipAddr string
+	// hasState and leaving feed this peer's gossip meta.
+	hasState, leaving atomic.Bool
+
+	// mu serialises Start and Close; state says which ran.
+	mu      sync.Mutex
+	state   lifecycle
+	started chan struct{} // closed when Start succeeded
+	closed  chan struct{} // closed when Close (or Kill) begins
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+// New validates cfg and builds a peer. It starts nothing: no listener, no
+// goroutine, no file is opened until Start. reg receives the peer's metrics
+// (nil: not registered); logger nil means slog.Default().
+func New(cfg Config, f FSM, logger *slog.Logger, reg prometheus.Registerer) (*Peer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return nil, fmt.Errorf("%w: fsm is nil", ErrInvalidConfig)
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	logger = logger.With("peer", cfg.PeerID)
+	cfg.warn(logger)
+	p := &Peer{
+		cfg:     cfg,
+		fsm:     f,
+		logger:  logger,
+		client:  newForwardClient(cfg),
+		tracker: newAppliedTracker(),
+		view:    newMemberView(),
+		meta:    &metaDelegate{},
+		started: make(chan struct{}),
+		closed:  make(chan struct{}),
+	}
+	m, err := newMetrics(p, reg)
+	if err != nil {
+		return nil, err
+	}
+	p.metrics = m
+	return p, nil
+}
+
+// Start opens raft state under DataDir, starts raft and gossip, joins the
+// peers in Config.Join, and starts the peer's loop. It returns once the
+// peer is reachable; it does not wait for a leader (see WaitForLeader in
+// clustertest, or Apply's hold). ctx bounds the join; the loops live until
+// Close. Start may be called once.
+func (p *Peer) Start(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.state != stateNew {
+		return ErrClosed
+	}
+	p.state = stateStarted
+	if err := p.start(ctx); err != nil {
+		p.state = stateClosed
+		return err
+	}
+	return nil
+}
+
+type lifecycle int
+
+const (
+	stateNew lifecycle = iota
+	stateStarted
+	stateClosed
+)
+
+func (p *Peer) start(ctx context.Context) error {
+	hasState, err := p.openRaft()
+	if err != nil {
+		p.closeStores()
+		return err
+	}
+	if err := p.openGossip(hasState); err != nil {
+		p.shutdownRaft()
+		p.closeStores()
+		return err
+	}
+	loopCtx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	close(p.started)
+	p.wg.Add(1)
+	go p.loop(loopCtx, hasState)
+	if err := p.join(ctx); err != nil {
+		_ = p.stop(false)
+		return err
+	}
+	return nil
+}
+
+func (p *Peer) join(ctx context.Context) error {
+	if len(p.cfg.Join) == 0 {
+		return nil
+	}
+	var lastErr error
+	for {
+		n, err := p.ml.Join(p.cfg.Join)
+		if n > 0 {
+			p.logger.Info("joined gossip", "contacted", n)
+			return nil
+		}
+		lastErr = err
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("join %v: %w (last error: %v)", p.cfg.Join, ctx.Err(), lastErr)
+		case <-time.After(p.cfg.GossipProbeInterval):
+		}
+	}
+}
+
+func (p *Peer) isStarted() bool {
+	select {
+	case <-p.started:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close shuts the peer down without leaving the cluster (the peer stays a
+// voter and is expected back; see Leave). Order: stop the loop, transfer
+// leadership if this peer leads (best effort, bounded by raft's election
+// timeout), shut raft down, shut gossip down, close the bolt store. It
+// waits for every goroutine the peer owns and is safe to call twice.
+func (p *Peer) Close() error {
+	return p.shutdown(true)
+}
+
+// Kill stops the peer as a crash would: like Close but without the
+// leadership transfer. For in-process tests of leader loss.
+func (p *Peer) Kill() error {
+	return p.shutdown(false)
+}
+
+func (p *Peer) shutdown(transfer bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	prev := p.state
+	p.state = stateClosed
+	if prev != stateClosed {
+		close(p.closed)
+	}
+	if prev != stateStarted {
+		p.tracker.close()
+		return nil
+	}
+	return p.stop(transfer)
+}
+
+// stop tears down what start built; p.mu is held.
+func (p *Peer) stop(transfer bool) error {
+	p.cancel()
+	p.wg.Wait()
+	if transfer && p.raft.State() == raft.Leader {
+		if err := p.raft.LeadershipTransfer().Error(); err != nil {
+			p.logger.Warn("leadership transfer on close failed", "err", err)
+		}
+	}
+	errs := []error{p.shutdownRaft()}
+	if err := p.ml.Shutdown(); err != nil {
+		errs = append(errs, fmt.Errorf("memberlist shutdown: %w", err))
+	}
+	errs = append(errs, p.closeStores())
+	p.tracker.close()
+	p.client.CloseIdleConnections()
+	return errors.Join(errs...)
+}

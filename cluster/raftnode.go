@@ -1,0 +1,113 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/raft"
+	raftboltdb "github.com/hashicorp/raft-boltdb/v2"
+)
+
+// raftConfig maps Config onto raft's.
+func (p *Peer) raftConfig() *raft.Config {
+	rc := raft.DefaultConfig()
+	rc.LocalID = raft.ServerID(p.cfg.PeerID)
+	rc.HeartbeatTimeout = p.cfg.HeartbeatTimeout
+	rc.ElectionTimeout = p.cfg.ElectionTimeout
+	rc.LeaderLeaseTimeout = p.cfg.LeaderLeaseTimeout
+	rc.CommitTimeout = p.cfg.CommitTimeout
+	rc.MaxAppendEntries = p.cfg.MaxAppendEntries
+	rc.BatchApplyCh = true
+	rc.SnapshotThreshold = p.cfg.SnapshotThreshold
+	rc.SnapshotInterval = p.cfg.SnapshotInterval
+	rc.TrailingLogs = p.cfg.TrailingLogs
+	rc.Logger = newHCLog(p.logger, "raft")
+	rc.NoLegacyTelemetry = true
+	return rc
+}
+
+// openRaft opens the stores and the transport and starts raft. It reports
+// whether raft state existed before (then the peer never bootstraps).
+func (p *Peer) openRaft() (bool, error) {
+	if err := os.MkdirAll(p.cfg.DataDir, 0o750); err != nil {
+		return false, fmt.Errorf("create data dir: %w", err)
+	}
+	bolt, err := raftboltdb.New(raftboltdb.Options{Path: filepath.Join(p.cfg.DataDir, "raft.db")})
+	if err != nil {
+		return false, fmt.Errorf("open raft log store: %w", err)
+	}
+	p.bolt = bolt
+	snaps, err := raft.NewFileSnapshotStoreWithLogger(p.cfg.DataDir, p.cfg.SnapshotRetain, newHCLog(p.logger, "snapshot"))
+	if err != nil {
+		return false, fmt.Errorf("open snapshot store: %w", err)
+	}
+	var advertise net.Addr
+	if a := p.cfg.RaftAdvertiseAddr; a != "" {
+		if advertise, err = net.ResolveTCPAddr("tcp", a); err != nil {
+			return false, fmt.Errorf("raft advertise address: %w", err)
+		}
+	}
+	trans, err := raft.NewTCPTransportWithLogger(p.cfg.RaftBindAddr, advertise, 3,
+		p.cfg.ApplyTimeout, newHCLog(p.logger, "raft-net"))
+	if err != nil {
+		return false, fmt.Errorf("raft transport on %s: %w", p.cfg.RaftBindAddr, err)
+	}
+	p.trans = trans
+	rc := p.raftConfig()
+	hasState, err := raft.HasExistingState(bolt, bolt, snaps)
+	if err != nil {
+		return false, fmt.Errorf("read raft state: %w", err)
+	}
+	r, err := raft.NewRaft(rc, wrapFSM(p.fsm, p.tracker), bolt, bolt, snaps, trans)
+	if err != nil {
+		return false, fmt.Errorf("start raft: %w", err)
+	}
+	p.raft = r
+	return hasState, nil
+}
+
+func (p *Peer) shutdownRaft() error {
+	if p.raft == nil {
+		if p.trans != nil {
+			return p.trans.Close()
+		}
+		return nil
+	}
+	if err := p.raft.Shutdown().Error(); err != nil && !errors.Is(err, raft.ErrRaftShutdown) {
+		return fmt.Errorf("raft shutdown: %w", err)
+	}
+	return nil
+}
+
+func (p *Peer) closeStores() error {
+	if p.bolt == nil {
+		return nil
+	}
+	if err := p.bolt.Close(); err != nil {
+		return fmt.Errorf("close raft log store: %w", err)
+	}
+	return nil
+}
+
+// RaftAddr is the raft address other peers dial (known after Start; with
+// port 0 in RaftBindAddr it carries the port actually bound).
+func (p *Peer) RaftAddr() string {
+	if !p.isStarted() {
+		return p.cfg.RaftAdvertiseAddr
+	}
+	return string(p.trans.LocalAddr())
+}
+
+// GossipAddr is the gossip address other peers join (known after Start).
+func (p *Peer) GossipAddr() string {
+	if !p.isStarted() {
+		return p.cfg.GossipAdvertiseAddr
+	}
+	return p.gossipAddr
+}
+
+// ID is the peer id.
+func (p *Peer) ID() string { return p.cfg.PeerID }
