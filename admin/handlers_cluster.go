@@ -68,7 +68,7 @@ func (s *Server) getCluster(c echo.Context) error {
 		Nodes:           len(s.deps.State.Nodes()),
 	}
 	for _, sv := range st.Servers {
-		if sv.Suffrage == "Voter" {
+		if strings.EqualFold(sv.Suffrage, "voter") {
 			v.Voters++
 		}
 	}

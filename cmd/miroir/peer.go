@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/miroir-search/miroir/admin"
+	"github.com/miroir-search/miroir/cluster"
+	"github.com/miroir-search/miroir/fsm"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// peer is one miroir peer: its HTTP listener, FSM, cluster membership and
+// admin server, with one metrics registry.
+type peer struct {
+	id       string
+	ln       net.Listener
+	cl       *cluster.Peer
+	srv      *admin.Server
+	logger   *slog.Logger
+	serveErr chan error
+}
+
+// newPeer binds the HTTP listener (so the advertised HTTP address is known
+// even with port 0) and builds everything; it starts nothing.
+func newPeer(cfg peerConfig, logger *slog.Logger, tune ...func(*cluster.Config)) (*peer, error) {
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on http address %s: %w", cfg.HTTPAddr, err)
+	}
+	p, err := buildPeer(cfg, ln, logger, tune)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func(*cluster.Config)) (*peer, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ccfg := clusterConfig(cfg, ln.Addr().String())
+	for _, t := range tune {
+		t(&ccfg)
+	}
+	f := fsm.New(logger.With("peer", cfg.ID))
+	cl, err := cluster.New(ccfg, f, logger, reg)
+	if err != nil {
+		return nil, err
+	}
+	acfg := admin.DefaultConfig()
+	acfg.AdminKey = cfg.AdminKey
+	deps := admin.Deps{Consensus: consensus{cl}, State: fsmState{f}, Commands: commands{}, Gatherer: reg}
+	srv, err := admin.New(acfg, deps, logger.With("peer", cfg.ID), reg)
+	if err != nil {
+		return nil, err
+	}
+	return &peer{id: cfg.ID, ln: ln, cl: cl, srv: srv, logger: logger, serveErr: make(chan error, 1)}, nil
+}
+
+// clusterConfig maps the peer's settings onto the cluster's.
+func clusterConfig(cfg peerConfig, boundHTTP string) cluster.Config {
+	c := cluster.DefaultConfig()
+	c.PeerID = cfg.ID
+	c.DataDir = cfg.DataDir
+	c.RaftBindAddr, c.RaftAdvertiseAddr = cfg.RaftAddr, cfg.RaftAdvertiseAddr
+	c.GossipBindAddr, c.GossipAdvertiseAddr = cfg.GossipAddr, cfg.GossipAdvertiseAddr
+	c.HTTPAddr = cfg.HTTPAdvertiseAddr
+	if c.HTTPAddr == "" {
+		c.HTTPAddr = boundHTTP
+	}
+	c.Join = cfg.Join
+	c.BootstrapExpect = cfg.BootstrapExpect
+	c.ClusterKey = cfg.ClusterKey
+	c.GossipEncrypt = cfg.GossipEncrypt
+	c.HoldTimeout = cfg.HoldTimeout
+	c.Version = version
+	return c
+}
+
+// httpAddr is where this peer's HTTP API listens.
+func (p *peer) httpAddr() string { return p.ln.Addr().String() }
+
+// start serves HTTP (readiness answers 503 until raft has a leader) and
+// then starts the cluster peer, which joins gossip; ctx bounds the join.
+func (p *peer) start(ctx context.Context) error {
+	go func() { p.serveErr <- p.srv.Serve(p.ln) }()
+	if err := p.cl.Start(ctx); err != nil {
+		p.stopHTTP(context.Background())
+		return err
+	}
+	return nil
+}
+
+// shutdown follows STYLE.md: readiness 503, HTTP shutdown, then the cluster
+// peer (stops its loops, transfers leadership, shuts raft down, then
+// memberlist, then closes its stores). The peer does not leave the cluster.
+func (p *peer) shutdown(ctx context.Context) error {
+	p.srv.SetDraining()
+	httpErr := p.stopHTTP(ctx)
+	clErr := p.cl.Close()
+	return errors.Join(httpErr, clErr)
+}
+
+func (p *peer) stopHTTP(ctx context.Context) error {
+	err := p.srv.Shutdown(ctx)
+	if serr := <-p.serveErr; serr != nil {
+		err = errors.Join(err, serr)
+	}
+	return err
+}

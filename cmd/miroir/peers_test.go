@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miroir-search/miroir/cluster"
+)
+
+const testAdminKey = "in-process-admin-key-0123"
+
+// waitFor polls cond until it returns nil or timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := cond()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: still failing after %v: %v", what, timeout, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// call makes an admin API request and decodes the JSON answer into out.
+func call(method, url, body string, out any, headers ...string) (http.Header, int, error) {
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+testAdminKey)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && resp.StatusCode/100 == 2 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return resp.Header, resp.StatusCode, fmt.Errorf("%w: %s", err, raw)
+		}
+	}
+	if resp.StatusCode/100 != 2 {
+		return resp.Header, resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, url, resp.StatusCode, raw)
+	}
+	return resp.Header, resp.StatusCode, nil
+}
+
+// clusterView is the part of GET /_miroir/cluster the tests read.
+type clusterView struct {
+	ID        string `json:"id"`
+	State     string `json:"state"`
+	Leader    struct{ ID string }
+	Voters    int    `json:"voters"`
+	FSMDigest string `json:"fsmDigest"`
+	FSMIndex  uint64 `json:"fsmAppliedIndex"`
+	Nodes     int    `json:"nodes"`
+}
+
+func startInProcessPeers(t *testing.T, n int) []*peer {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var peers []*peer
+	t.Cleanup(func() {
+		for _, p := range peers {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := p.shutdown(ctx); err != nil {
+				t.Errorf("shutdown %s: %v", p.id, err)
+			}
+			cancel()
+		}
+	})
+	var join []string
+	for i := range n {
+		cfg := defaultPeerConfig()
+		cfg.ID = fmt.Sprintf("p%d", i+1)
+		cfg.DataDir = t.TempDir()
+		cfg.HTTPAddr, cfg.RaftAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+		cfg.AdminKey, cfg.ClusterKey = testAdminKey, "cluster-key"
+		cfg.BootstrapExpect, cfg.Join = n, join
+		p, err := newPeer(cfg, logger, tolerantTestConfig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err = p.start(ctx)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		peers = append(peers, p)
+		join = []string{peers[0].cl.GossipAddr()}
+	}
+	return peers
+}
+
+func TestNodeRegisteredOnAFollowerIsVisibleOnEveryPeer(t *testing.T) {
+	peers := startInProcessPeers(t, 3)
+	var leader string
+	for _, p := range peers {
+		waitFor(t, 30*time.Second, p.id+" sees a leader and 3 voters", func() error {
+			var v clusterView
+			if _, _, err := call("GET", "http://"+p.httpAddr()+"/_miroir/cluster", "", &v); err != nil {
+				return err
+			}
+			if v.Leader.ID == "" || v.Voters != 3 {
+				return fmt.Errorf("leader %q, voters %d", v.Leader.ID, v.Voters)
+			}
+			leader = v.Leader.ID
+			return nil
+		})
+	}
+	var follower *peer
+	for _, p := range peers {
+		if p.id != leader {
+			follower = p
+		}
+	}
+	var node struct{ ID, State, ReplicaGroup string }
+	h, code, err := call("POST", "http://"+follower.httpAddr()+"/_miroir/nodes",
+		`{"id":"n1","address":"http://127.0.0.1:7800","replicaGroup":"g1"}`, &node)
+	if err != nil || code != 201 || node.State != "active" || node.ReplicaGroup != "g1" {
+		t.Fatalf("register on follower %s: %d %+v %v", follower.id, code, node, err)
+	}
+	index := h.Get("X-Miroir-Index")
+	for _, p := range peers {
+		var list struct {
+			Results []struct{ ID, State string }
+		}
+		if _, _, err := call("GET", "http://"+p.httpAddr()+"/_miroir/nodes?index="+index, "", &list); err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Results) != 1 || list.Results[0].ID != "n1" || list.Results[0].State != "active" {
+			t.Fatalf("%s after index %s: %+v", p.id, index, list)
+		}
+	}
+	ensureSameDigest(t, peers)
+}
+
+// tolerantTestConfig is cluster.TestConfig with raft timers that survive a
+// loaded 2-core machine running -race: 50 ms heartbeats flap there.
+func tolerantTestConfig(c *cluster.Config) {
+	cluster.TestConfig(c)
+	c.HeartbeatTimeout, c.ElectionTimeout, c.LeaderLeaseTimeout = 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
+	c.HoldTimeout = 10 * time.Second
+}
+
+func ensureSameDigest(t *testing.T, peers []*peer) {
+	t.Helper()
+	waitFor(t, 10*time.Second, "equal FSM digests", func() error {
+		var first clusterView
+		for i, p := range peers {
+			var v clusterView
+			if _, _, err := call("GET", "http://"+p.httpAddr()+"/_miroir/cluster", "", &v); err != nil {
+				return err
+			}
+			if i == 0 {
+				first = v
+			} else if v.FSMDigest != first.FSMDigest || v.FSMIndex != first.FSMIndex {
+				return fmt.Errorf("%s at %d %s, %s at %d %s", first.ID, first.FSMIndex, first.FSMDigest, v.ID, v.FSMIndex, v.FSMDigest)
+			}
+		}
+		return nil
+	})
+}
