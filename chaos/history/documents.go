@@ -72,10 +72,16 @@ type docWrite struct {
 // Expectations derives, from every document write in ops, what each
 // document may look like once the cluster has healed.
 func expectations(ops []Op) map[docKey]expectation {
+	dropped := map[string]bool{}
+	for _, op := range ops {
+		if op.Kind == KindDrop && op.Index != "" {
+			dropped[op.Index] = true
+		}
+	}
 	writes := map[docKey][]docWrite{}
 	for _, op := range ops {
-		if !IsWrite(op.Kind) {
-			continue
+		if !IsWrite(op.Kind) || dropped[op.Index] {
+			continue // a deleted index holds nothing to check; searches.go checks it stays empty
 		}
 		for _, d := range op.Docs {
 			st := DocState{Present: op.Kind != KindDelete, Version: d.Version}

@@ -153,6 +153,20 @@ func (p Pending) Complete(r Result) {
 	}
 }
 
+// Record appends an operation that already completed, with the Call and
+// Return the caller measured on Now. Observations that only matter when
+// they say something new (a task's status changed) are recorded this way,
+// so that unchanged polls do not flood the history.
+func (h *History) Record(op Op) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	op.ID = len(h.ops)
+	if op.TaskUID == 0 {
+		op.TaskUID = -1
+	}
+	h.ops = append(h.ops, op)
+}
+
 // Note records an event, e.g. "SIGKILL peer2 (leader)".
 func (h *History) Note(format string, args ...any) {
 	h.mu.Lock()

@@ -146,8 +146,8 @@ func isMeta(k Kind) bool {
 
 // Codes that, on a failed create or delete, reveal the entity's existence.
 var existenceCodes = map[string]bool{
-	"index_already_exists": true, "api_key_already_exists": true, "node_already_exists": true,
-	"index_not_found": true, "api_key_not_found": true, "node_not_found": true,
+	"index_already_exists": true, "api_key_already_exists": true, "miroir_node_already_exists": true,
+	"index_not_found": true, "api_key_not_found": true, "miroir_node_not_found": true,
 }
 
 func revealsExistence(op Op) bool { return existenceCodes[op.Code] }
