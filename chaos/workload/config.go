@@ -7,10 +7,10 @@ import (
 
 // Mix is the relative weight of each operation a client picks.
 type Mix struct {
-	Upsert, Update, Delete, Get, Search int
+	Upsert, Update, Delete, Get, Search                 int
 	CreateIndex, DeleteIndex, SetSettings, ReadSettings int
-	CreateKey, ReadKey                                   int
-	RegisterNode, ReadNode                               int
+	CreateKey, ReadKey                                  int
+	RegisterNode, ReadNode                              int
 }
 
 // DataMix is the default mix once the Meilisearch routes exist.
