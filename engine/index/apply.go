@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -221,25 +220,12 @@ func inferPrimaryKey(raw json.RawMessage) (string, error) {
 	return "", meili.Errorf(meili.CodeIndexPrimaryKeyMultipleCandidates, "The primary key inference failed as the engine found %d fields ending with `id` in their names: %s. Please specify the primary key manually using the `primaryKey` query parameter.", len(cands), strings.Join(quoted, " and "))
 }
 
-var stringID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,511}$`)
-var intID = regexp.MustCompile(`^-?[0-9]+$`)
-
-// documentID returns the canonical id of a document: integers as decimal
-// strings, strings of [A-Za-z0-9_-]{1,511} as they are.
+// documentID returns the canonical id of a document (meili.CanonicalID).
 func documentID(ms []member, pk string, raw []byte) (string, error) {
 	for _, m := range ms {
-		if m.Key != pk {
-			continue
+		if m.Key == pk {
+			return meili.CanonicalID(m.Value)
 		}
-		v := strings.TrimSpace(string(m.Value))
-		var s string
-		if json.Unmarshal(m.Value, &s) == nil && stringID.MatchString(s) {
-			return s, nil
-		}
-		if intID.MatchString(v) {
-			return v, nil
-		}
-		return "", meili.Errorf(meili.CodeInvalidDocumentID, "Document identifier `%s` is invalid. A document identifier can be of type integer or string, only composed of alphanumeric characters (a-z A-Z 0-9), hyphens (-) and underscores (_), and can not be more than 511 bytes.", v)
 	}
 	return "", meili.Errorf(meili.CodeMissingDocumentID, "Document doesn't have a `%s` attribute: `%s`.", pk, compactJSON(raw))
 }

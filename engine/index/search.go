@@ -20,6 +20,11 @@ type hit struct {
 // Search runs a Meilisearch search. Every matching document is ranked; see
 // the package documentation for the ordering guarantees.
 func (x *Index) Search(q *meili.SearchQuery) (*meili.SearchResult, error) {
+	return x.search(q, nil)
+}
+
+// search runs q; each returned hit is also passed to observe when not nil.
+func (x *Index) search(q *meili.SearchQuery, observe func(m *mem, p *searchPlan, h hit)) (*meili.SearchResult, error) {
 	start := time.Now()
 	m, unlock, err := x.readLock()
 	if err != nil {
@@ -44,6 +49,9 @@ func (x *Index) Search(q *meili.SearchQuery) (*meili.SearchResult, error) {
 	f := newFormatter(m, p)
 	for i := offset; i < len(ordered) && i < offset+limit && i < m.cfg.maxTotalHits; i++ {
 		res.Hits = append(res.Hits, f.hit(ordered[i]))
+		if observe != nil {
+			observe(m, p, ordered[i])
+		}
 	}
 	setTotals(res, q, offset, limit, total, m.cfg.maxTotalHits)
 	res.ProcessingTimeMs = time.Since(start).Milliseconds()
