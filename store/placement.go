@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/zeebo/xxh3"
 )
@@ -20,7 +22,8 @@ func ShardOf(canonicalID string, shards int) int {
 // Score is the rendezvous score of a node for a shard: xxh3 over the shard
 // number (8 bytes, little endian) followed by the node id.
 func Score(shard int, nodeID string) uint64 {
-	buf := make([]byte, 8, 8+len(nodeID))
+	var arr [64]byte // node ids are short: no allocation in the common case
+	buf := arr[:8]
 	binary.LittleEndian.PutUint64(buf, uint64(shard))
 	return xxh3.Hash(append(buf, nodeID...))
 }
@@ -38,11 +41,11 @@ func Rendezvous(shard int, nodeIDs []string, rf int) []string {
 	for i, id := range nodeIDs {
 		all[i] = scored{id, Score(shard, id)}
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i].score != all[j].score {
-			return all[i].score > all[j].score
+	slices.SortFunc(all, func(a, b scored) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
 		}
-		return all[i].id < all[j].id
+		return strings.Compare(a.id, b.id)
 	})
 	if rf > len(all) {
 		rf = len(all)

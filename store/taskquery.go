@@ -2,7 +2,6 @@ package store
 
 import (
 	"iter"
-	"slices"
 	"time"
 )
 
@@ -33,26 +32,62 @@ func (f TaskFilter) IsEmpty() bool {
 		f.BeforeFinishedAt.IsZero() && f.AfterFinishedAt.IsZero()
 }
 
-// Match reports whether t passes every part of the filter.
-func (f TaskFilter) Match(t *Task) bool {
-	if len(f.UIDs) > 0 && !slices.Contains(f.UIDs, t.UID) {
+// Match reports whether t passes every part of the filter. Scans over
+// many tasks should use f.matcher() once instead.
+func (f TaskFilter) Match(t *Task) bool { return f.matcher().match(t) }
+
+// taskMatcher is a TaskFilter with its lists turned into sets, so a scan
+// costs O(tasks) whatever the size of the lists. Only lookups touch the
+// maps; nothing iterates them.
+type taskMatcher struct {
+	f          *TaskFilter
+	uids       map[uint64]bool
+	indexes    map[string]bool
+	types      map[string]bool
+	statuses   map[TaskStatus]bool
+	canceledBy map[uint64]bool
+}
+
+func (f TaskFilter) matcher() taskMatcher {
+	return taskMatcher{f: &f, uids: setOf(f.UIDs), indexes: setOf(f.IndexUIDs), types: setOf(f.Types),
+		statuses: setOf(f.Statuses), canceledBy: setOf(f.CanceledBy)}
+}
+
+func setOf[T comparable](xs []T) map[T]bool {
+	if len(xs) == 0 {
+		return nil
+	}
+	m := make(map[T]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+func (m taskMatcher) match(t *Task) bool {
+	if (m.uids != nil && !m.uids[t.UID]) || (m.types != nil && !m.types[t.Type]) ||
+		(m.statuses != nil && !m.statuses[t.Status]) || (m.indexes != nil && !m.matchIndex(t)) {
 		return false
 	}
-	if len(f.IndexUIDs) > 0 && (t.IndexUID == "" || !slices.Contains(f.IndexUIDs, t.IndexUID)) {
+	if m.canceledBy != nil && (t.CanceledBy == nil || !m.canceledBy[*t.CanceledBy]) {
 		return false
 	}
-	if len(f.Types) > 0 && !slices.Contains(f.Types, t.Type) {
-		return false
-	}
-	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, t.Status) {
-		return false
-	}
-	if len(f.CanceledBy) > 0 && (t.CanceledBy == nil || !slices.Contains(f.CanceledBy, *t.CanceledBy)) {
-		return false
-	}
+	f := m.f
 	return inWindow(t.EnqueuedAt, f.AfterEnqueuedAt, f.BeforeEnqueuedAt) &&
 		inWindow(t.StartedAt, f.AfterStartedAt, f.BeforeStartedAt) &&
 		inWindow(t.FinishedAt, f.AfterFinishedAt, f.BeforeFinishedAt)
+}
+
+func (m taskMatcher) matchIndex(t *Task) bool {
+	if t.IndexUID != "" && m.indexes[t.IndexUID] {
+		return true
+	}
+	for _, uid := range t.OtherIndexes {
+		if m.indexes[uid] {
+			return true
+		}
+	}
+	return false
 }
 
 // inWindow checks after < v < before for the bounds that are set; a zero v
@@ -95,9 +130,10 @@ func (s *State) ListTasks(f TaskFilter, p TaskPage) TaskList {
 		p.Limit = DefaultTaskLimit
 	}
 	list := TaskList{Results: []Task{}, Limit: p.Limit}
+	m := f.matcher()
 	for i := range s.pageOrder(p) {
 		t := &s.tasks[i]
-		if !f.Match(t) {
+		if !m.match(t) {
 			continue
 		}
 		if len(list.Results) == p.Limit {
@@ -151,9 +187,9 @@ func (s *State) countTasks(f TaskFilter) int {
 	if f.IsEmpty() {
 		return len(s.tasks)
 	}
-	n := 0
+	n, m := 0, f.matcher()
 	for i := range s.tasks {
-		if f.Match(&s.tasks[i]) {
+		if m.match(&s.tasks[i]) {
 			n++
 		}
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"sort"
 	"time"
 )
@@ -40,6 +41,7 @@ type Task struct {
 	UID            uint64            `json:"uid"`
 	Type           string            `json:"type"` // Meilisearch kind, e.g. documentAdditionOrUpdate
 	IndexUID       string            `json:"indexUid,omitempty"`
+	OtherIndexes   []string          `json:"otherIndexes,omitempty"` // also matched by the indexUids filter (index swaps)
 	Status         TaskStatus        `json:"status"`
 	Details        json.RawMessage   `json:"details,omitempty"` // compact JSON
 	Error          *TaskError        `json:"error,omitempty"`
@@ -54,8 +56,12 @@ type Task struct {
 
 // NewTask describes a task to register.
 type NewTask struct {
-	Type           string          `json:"type"`
-	IndexUID       string          `json:"indexUid,omitempty"`
+	Type     string `json:"type"`
+	IndexUID string `json:"indexUid,omitempty"`
+	// OtherIndexes are further indexes the task concerns, matched by the
+	// indexUids filter as Meilisearch does for index swaps (whose indexUid
+	// is null).
+	OtherIndexes   []string        `json:"otherIndexes,omitempty"`
 	Details        json.RawMessage `json:"details,omitempty"`
 	RequestID      string          `json:"requestId,omitempty"`
 	CustomMetadata string          `json:"customMetadata,omitempty"`
@@ -95,6 +101,7 @@ func (s *State) RegisterTasks(ts []NewTask, at time.Time) ([]RegisteredTask, err
 	for i, t := range prepared {
 		out[i] = s.registerTask(t, utc(at))
 	}
+	s.trimTasks(TaskQueueMax, TaskQueueTrim)
 	return out, nil
 }
 
@@ -107,6 +114,7 @@ func (t NewTask) normalize() (NewTask, error) {
 		return t, err
 	}
 	t.Details = details
+	t.OtherIndexes = slices.Clone(t.OtherIndexes)
 	if t.EnsureIndex != nil {
 		spec := *t.EnsureIndex
 		spec.UID = t.IndexUID
@@ -120,7 +128,7 @@ func (t NewTask) normalize() (NewTask, error) {
 
 func (s *State) registerTask(t NewTask, at time.Time) RegisteredTask {
 	task := Task{
-		UID: s.nextTaskUID, Type: t.Type, IndexUID: t.IndexUID, Status: TaskEnqueued,
+		UID: s.nextTaskUID, Type: t.Type, IndexUID: t.IndexUID, OtherIndexes: t.OtherIndexes, Status: TaskEnqueued,
 		Details: t.Details, EnqueuedAt: at, RequestID: t.RequestID, CustomMetadata: t.CustomMetadata,
 	}
 	s.nextTaskUID++

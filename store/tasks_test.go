@@ -206,3 +206,31 @@ func TestRecordNodeTasksMerges(t *testing.T) {
 		t.Fatalf("node tasks %v", task.NodeTasks)
 	}
 }
+
+func TestFullTaskQueueDropsOldestFinishedTasks(t *testing.T) {
+	s := taskFixture(t) // 0-4 finished, 5-9 open
+	s.trimTasks(11, 3)
+	if s.TaskCount() != 10 {
+		t.Fatal("trimmed below the bound")
+	}
+	s.trimTasks(10, 3)
+	if got := uidsOf(s.ListTasks(TaskFilter{}, TaskPage{Reverse: true}).Results); !slices.Equal(got, []uint64{3, 4, 5, 6, 7, 8, 9}) {
+		t.Fatalf("left %v", got)
+	}
+	s.trimTasks(5, 100)
+	if got := uidsOf(s.ListTasks(TaskFilter{}, TaskPage{Reverse: true}).Results); !slices.Equal(got, []uint64{5, 6, 7, 8, 9}) {
+		t.Fatalf("open tasks must stay: left %v", got)
+	}
+}
+
+func TestIndexUIDsFilterMatchesOtherIndexes(t *testing.T) {
+	s := taskFixture(t)
+	reg, err := s.RegisterTasks([]NewTask{{Type: "indexSwap", OtherIndexes: []string{"x", "y"}}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.ListTasks(TaskFilter{IndexUIDs: []string{"y"}}, TaskPage{})
+	if !slices.Equal(uidsOf(got.Results), []uint64{reg[0].UID}) {
+		t.Fatalf("got %v", uidsOf(got.Results))
+	}
+}

@@ -115,8 +115,9 @@ func (s *State) RecordNodeTasks(entries []NodeTasks) []ItemError {
 // except the canceling task itself, and returns their uids in order.
 func (s *State) CancelTasks(f TaskFilter, by uint64, at time.Time) []uint64 {
 	var uids []uint64
+	m := f.matcher()
 	for i, t := range s.tasks {
-		if t.Status.Terminal() || t.UID == by || !f.Match(&t) {
+		if t.Status.Terminal() || t.UID == by || !m.match(&t) {
 			continue
 		}
 		t = transition(t, TaskUpdate{Status: TaskCanceled}, nil, utc(at))
@@ -132,8 +133,9 @@ func (s *State) CancelTasks(f TaskFilter, by uint64, at time.Time) []uint64 {
 // uids in order. Enqueued and processing tasks are never deleted.
 func (s *State) DeleteTasks(f TaskFilter) []uint64 {
 	var uids []uint64
+	m := f.matcher()
 	s.removeTasks(func(t *Task) bool {
-		del := t.Status.Terminal() && f.Match(t)
+		del := t.Status.Terminal() && m.match(t)
 		if del {
 			uids = append(uids, t.UID)
 		}
@@ -155,6 +157,30 @@ func (s *State) PruneTasks(cutoff time.Time) int {
 		return del
 	})
 	return n
+}
+
+// Task queue bounds, as in Meilisearch: when the queue holds TaskQueueMax
+// tasks, the oldest TaskQueueTrim finished ones are deleted. Part of the
+// state's definition, like RequestMemoryMax.
+const (
+	TaskQueueMax  = 1_000_000
+	TaskQueueTrim = 100_000
+)
+
+// trimTasks deletes up to trim of the oldest finished tasks once the queue
+// holds max tasks or more.
+func (s *State) trimTasks(max, trim int) {
+	if len(s.tasks) < max {
+		return
+	}
+	n := 0
+	s.removeTasks(func(t *Task) bool {
+		del := n < trim && t.Status.Terminal()
+		if del {
+			n++
+		}
+		return del
+	})
 }
 
 // removeTasks rebuilds the task slice without the tasks del selects, so
