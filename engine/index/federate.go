@@ -280,4 +280,3 @@ func mergeIndexFacets(byIndex map[string]meili.IndexFacets, maxValues int) (map[
 	}
 	return dist, stats
 }
-
