@@ -75,7 +75,8 @@ func batchResult(errs []store.ItemError) BatchResult {
 }
 
 // CancelTasks cancels the enqueued and processing tasks matching Filter as
-// of this log index (never CanceledBy itself, the taskCancelation task).
+// of this log index, among those registered before CanceledBy (the uid of
+// the taskCancelation task, registered first).
 // An empty filter matches every task: Meilisearch refuses that request
 // (missing_task_filters), so the proposer must. Result: TaskUIDsResult.
 type CancelTasks struct {
@@ -95,7 +96,9 @@ func (c CancelTasks) apply(s *store.State, at time.Time) (any, error) {
 }
 
 // DeleteTasks deletes the finished tasks matching Filter (see CancelTasks
-// about empty filters). Result: TaskUIDsResult.
+// about empty filters). Set Filter.UIDsBelow to the taskDeletion task's uid
+// to match only the tasks that existed when it was enqueued, as
+// Meilisearch does. Result: TaskUIDsResult.
 type DeleteTasks struct {
 	Meta
 	Filter store.TaskFilter `json:"filter"`

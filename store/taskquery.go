@@ -20,6 +20,11 @@ type TaskFilter struct {
 	AfterStartedAt   time.Time    `json:"afterStartedAt,omitzero"`
 	BeforeFinishedAt time.Time    `json:"beforeFinishedAt,omitzero"`
 	AfterFinishedAt  time.Time    `json:"afterFinishedAt,omitzero"`
+	// UIDsBelow, when not 0, keeps only tasks with a smaller uid. Not a
+	// Meilisearch parameter: a task deletion sets it to its own uid so it
+	// matches only the tasks that existed when it was enqueued, as
+	// Meilisearch does. IsEmpty ignores it.
+	UIDsBelow uint64 `json:"uidsBelow,omitempty"`
 }
 
 // IsEmpty reports whether the filter selects every task (Meilisearch
@@ -65,7 +70,7 @@ func setOf[T comparable](xs []T) map[T]bool {
 }
 
 func (m taskMatcher) match(t *Task) bool {
-	if (m.uids != nil && !m.uids[t.UID]) || (m.types != nil && !m.types[t.Type]) ||
+	if (m.f.UIDsBelow != 0 && t.UID >= m.f.UIDsBelow) || (m.uids != nil && !m.uids[t.UID]) || (m.types != nil && !m.types[t.Type]) ||
 		(m.statuses != nil && !m.statuses[t.Status]) || (m.indexes != nil && !m.matchIndex(t)) {
 		return false
 	}

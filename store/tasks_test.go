@@ -173,11 +173,17 @@ func TestCancelDeleteAndPrune(t *testing.T) {
 	if task, _ := s.Task(7); task.Status != TaskCanceled || task.CanceledBy == nil || *task.CanceledBy != 9 {
 		t.Fatalf("task 7 %+v", task)
 	}
+	if later := s.CancelTasks(TaskFilter{UIDs: []uint64{8}}, 2, t0); len(later) != 0 { // 8 came after the canceler
+		t.Fatalf("canceled a later task: %v", later)
+	}
 	if got := s.ListTasks(TaskFilter{CanceledBy: []uint64{9}}, TaskPage{}); got.Total != 2 {
 		t.Fatalf("canceledBy filter total %d", got.Total)
 	}
+	if below := s.DeleteTasks(TaskFilter{Statuses: []TaskStatus{TaskCanceled}, UIDsBelow: 6}); !slices.Equal(below, []uint64{5}) {
+		t.Fatalf("deleted %v below uid 6", below)
+	}
 	deleted := s.DeleteTasks(TaskFilter{Statuses: []TaskStatus{TaskCanceled, TaskEnqueued}})
-	if !slices.Equal(deleted, []uint64{5, 7}) {
+	if !slices.Equal(deleted, []uint64{7}) { // enqueued tasks are never deleted
 		t.Fatalf("deleted %v", deleted)
 	}
 	if n := s.PruneTasks(t0.Add(time.Hour + 90*time.Second)); n != 2 { // tasks 0 and 1 finished before

@@ -111,13 +111,18 @@ func (s *State) RecordNodeTasks(entries []NodeTasks) []ItemError {
 	return errs
 }
 
-// CancelTasks cancels every enqueued or processing task that matches f,
-// except the canceling task itself, and returns their uids in order.
+// CancelTasks cancels every enqueued or processing task that matches f and
+// was registered before the canceling task by (Meilisearch matches a
+// cancelation against the tasks that existed when it was enqueued), and
+// returns their uids in order.
 func (s *State) CancelTasks(f TaskFilter, by uint64, at time.Time) []uint64 {
 	var uids []uint64
 	m := f.matcher()
 	for i, t := range s.tasks {
-		if t.Status.Terminal() || t.UID == by || !m.match(&t) {
+		if t.UID >= by {
+			break
+		}
+		if t.Status.Terminal() || !m.match(&t) {
 			continue
 		}
 		t = transition(t, TaskUpdate{Status: TaskCanceled}, nil, utc(at))
