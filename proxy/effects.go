@@ -1,0 +1,79 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/miroir-search/miroir/meili"
+	"github.com/miroir-search/miroir/store"
+)
+
+// commitEffects commits the catalog change a task makes once every node
+// applied it, before the task is reported succeeded, so a client that saw
+// the task succeed reads the new catalog from any peer.
+func (p *Proxy) commitEffects(ctx context.Context, t store.Task, nodes map[string]store.Node) error {
+	switch t.Type {
+	case kindSettingsUpdate:
+		return p.commitSettings(ctx, t)
+	case kindIndexDeletion:
+		err := p.catalog.DeleteIndex(ctx, t.IndexUID)
+		if isCode(err, meili.CodeIndexNotFound) {
+			return nil
+		}
+		return err
+	case kindIndexUpdate:
+		var d struct {
+			PrimaryKey *string `json:"primaryKey"`
+		}
+		if json.Unmarshal(t.Details, &d) == nil && d.PrimaryKey != nil {
+			_, err := p.catalog.SetPrimaryKey(ctx, t.IndexUID, *d.PrimaryKey, true)
+			return err
+		}
+	}
+	return nil
+}
+
+// commitSettings reads the settings back from every node holding the index,
+// checks they agree, and commits them as the new settings version.
+func (p *Proxy) commitSettings(ctx context.Context, t store.Task) error {
+	top, err := p.loadIndex(t.IndexUID)
+	if err != nil {
+		return err
+	}
+	var agreed json.RawMessage
+	for _, b := range broadcastBatches(top) {
+		if b.node.State != store.NodeActive && b.node.State != store.NodeDraining {
+			continue
+		}
+		raw, err := p.nodes.raw(ctx, b.node.Addr, request{method: http.MethodGet,
+			path: "/indexes/" + url.PathEscape(top.index.PhysicalName) + "/settings"})
+		if err != nil {
+			p.log.Warn("settings read-back failed", "index", t.IndexUID, "node", b.node.ID, "err", err)
+			continue
+		}
+		clean, err := stripReservedSettings(raw)
+		if err != nil {
+			return err
+		}
+		if agreed != nil && !bytes.Equal(agreed, clean) {
+			return meili.Errorf(meili.CodeMiroirSettingsVersionStale,
+				"The nodes of index `%s` disagree on its settings after the update; send the settings again.", t.IndexUID)
+		}
+		agreed = clean
+	}
+	if agreed == nil {
+		return meili.Errorf(meili.CodeMiroirShardUnavailable, "No node of index `%s` could confirm the settings.", t.IndexUID)
+	}
+	_, err = p.catalog.UpdateSettings(ctx, t.IndexUID, agreed, 0)
+	return err
+}
+
+// isCode reports whether err is a *meili.Error with code.
+func isCode(err error, code meili.Code) bool {
+	var me *meili.Error
+	return errors.As(err, &me) && me.Code == code
+}
