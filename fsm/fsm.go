@@ -95,20 +95,18 @@ func (f *FSM) applyLocked(index uint64, data []byte) Result {
 		}
 		return r
 	}
-	res := f.run(cmd.Payload, m)
+	if m.Time.IsZero() || !store.ValidTime(m.Time) {
+		// Not remembered: the record's own time would be invalid.
+		return newResult(nil, &store.Error{Kind: store.ErrInvalid,
+			Message: "the command carries no valid time; the proposer must stamp it"})
+	}
+	res := newResult(cmd.Payload.apply(f.state, m.Time))
 	raw, err := json.Marshal(res)
 	if err != nil {
 		panic(fmt.Sprintf("fsm: encode result at index %d: %v", index, err))
 	}
 	f.state.RememberRequest(m.RequestID, m.Time, raw)
 	return res
-}
-
-func (f *FSM) run(p Payload, m Meta) Result {
-	if m.Time.IsZero() {
-		return newResult(nil, &store.Error{Kind: store.ErrInvalid, Message: "the command carries no time; the proposer must stamp it"})
-	}
-	return newResult(p.apply(f.state, m.Time))
 }
 
 // advanceLocked publishes a new applied index and wakes the waiters.

@@ -22,7 +22,11 @@ func FuzzDecodeCommand(f *testing.F) {
 		f.Add(b)
 	}
 	for _, seed := range [][]byte{nil, {0}, {0xff}, {byte(Ignorable | 3), 'x'}, []byte("\x1e{\"tasks\":[{}]}"),
-		[]byte("\x1e{\"tasks\":null,\"time\":\"2026-01-01T00:00:00Z\"}"), []byte("\x0a{\"index\":{\"uid\":\"a\",\"shards\":1e9}}")} {
+		[]byte("\x1e{\"tasks\":null,\"time\":\"2026-01-01T00:00:00Z\"}"), []byte("\x0a{\"index\":{\"uid\":\"a\",\"shards\":1e9}}"),
+		// Times that turn into year 10000 in UTC once broke every later snapshot.
+		[]byte("\x14{\"time\":\"2026-01-01T00:00:00Z\",\"key\":{\"uid\":\"k\",\"expiresAt\":\"9999-12-31T23:00:00-05:00\"}}"),
+		[]byte("\x01{\"requestId\":\"r\",\"time\":\"9999-12-31T23:00:00-05:00\"}"),
+		[]byte("\x20{\"time\":\"2026-01-01T00:00:00Z\",\"updates\":[{\"uid\":0,\"status\":\"failed\",\"at\":\"9999-12-31T23:00:00-05:00\"}]}")} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -37,6 +41,7 @@ func FuzzDecodeCommand(f *testing.F) {
 		if applyPanicked {
 			t.Fatalf("Apply panicked on a decodable command %q", data)
 		}
+		assertSnapshotEncodes(t, data)
 		if cmd.Payload == nil {
 			return
 		}
@@ -59,4 +64,17 @@ func applyPanics(data []byte) (panicked bool) {
 	defer func() { panicked = recover() != nil }()
 	New(nil).Apply(&raft.Log{Index: 1, Type: raft.LogCommand, Data: data})
 	return false
+}
+
+// assertSnapshotEncodes applies data after a registered task (so updates
+// have a target) and checks that the state still snapshots: a value that
+// cannot be encoded would break every later snapshot of the cluster.
+func assertSnapshotEncodes(t *testing.T, data []byte) {
+	f := New(nil)
+	f.Apply(&raft.Log{Index: 1, Type: raft.LogCommand, Data: append([]byte{byte(CmdRegisterTasks)}, `{"time":"2026-01-01T00:00:00Z","tasks":[{"type":"x"}]}`...)})
+	f.Apply(&raft.Log{Index: 2, Type: raft.LogCommand, Data: data})
+	snap, _ := f.Snapshot()
+	if err := snap.Persist(&memSink{}); err != nil {
+		t.Fatalf("state no longer snapshots after %q: %v", data, err)
+	}
 }

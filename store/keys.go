@@ -21,6 +21,11 @@ func (s *State) CreateKey(k Key, at time.Time) (Key, error) {
 	if k.UID == "" {
 		return Key{}, errorf(ErrInvalid, "an api key needs a uid")
 	}
+	if k.ExpiresAt != nil {
+		if err := checkTime("expiresAt", *k.ExpiresAt); err != nil {
+			return Key{}, err
+		}
+	}
 	if _, ok := s.keys[k.UID]; ok {
 		return Key{}, errorf(ErrKeyExists, "`uid` field value `%s` is already an existing API key.", k.UID)
 	}

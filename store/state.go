@@ -7,11 +7,13 @@ import (
 
 // Bounds of the request-id memory. They are part of the replicated state's
 // definition: every peer must use the same values, so they are constants and
-// not configuration. A request id is remembered for at least RequestMemoryAge
-// of proposer time unless more than RequestMemoryMax newer ids push it out.
+// not configuration. A request id is remembered for RequestMemoryAge of
+// proposer time unless RequestMemoryMax newer ids, or RequestMemoryBytes of
+// newer results, push it out first.
 const (
-	RequestMemoryMax = 20000
-	RequestMemoryAge = 10 * time.Minute
+	RequestMemoryMax   = 20000
+	RequestMemoryBytes = 16 << 20
+	RequestMemoryAge   = 10 * time.Minute
 )
 
 // State is the replicated state. The zero value is not usable; call New.
@@ -35,6 +37,7 @@ type State struct {
 	requests []RequestRecord // in application order, oldest first
 	byReq    map[string]int  // request id -> position in requests, offset by reqBase
 	reqBase  int             // number of records evicted since byReq was built
+	reqBytes int             // total size of the remembered results
 }
 
 // RequestRecord is one remembered command outcome, kept so a replayed
@@ -100,9 +103,10 @@ func (s *State) RecallRequest(id string) (json.RawMessage, bool) {
 }
 
 // RememberRequest records the result of the command with this request id
-// (ignored when id is empty) and forgets the oldest records that are older
-// than RequestMemoryAge before at or beyond RequestMemoryMax. Deterministic:
-// it depends only on the sequence of calls.
+// (ignored when id is empty) and forgets the oldest records while they are
+// older than RequestMemoryAge before at, or the memory exceeds
+// RequestMemoryMax records or RequestMemoryBytes. Deterministic: it depends
+// only on the sequence of calls.
 func (s *State) RememberRequest(id string, at time.Time, result json.RawMessage) {
 	if id == "" {
 		return
@@ -112,6 +116,7 @@ func (s *State) RememberRequest(id string, at time.Time, result json.RawMessage)
 	}
 	s.byReq[id] = s.reqBase + len(s.requests)
 	s.requests = append(s.requests, RequestRecord{ID: id, At: at.UTC(), Result: result})
+	s.reqBytes += len(result)
 	s.evictRequests(at.UTC())
 }
 
@@ -120,10 +125,11 @@ func (s *State) evictRequests(now time.Time) {
 	n := 0
 	for n < len(s.requests) {
 		r := s.requests[n]
-		if len(s.requests)-n <= RequestMemoryMax && !r.At.Before(cutoff) {
+		if len(s.requests)-n <= RequestMemoryMax && s.reqBytes <= RequestMemoryBytes && !r.At.Before(cutoff) {
 			break
 		}
 		delete(s.byReq, r.ID)
+		s.reqBytes -= len(r.Result)
 		n++
 	}
 	if n == 0 {
@@ -141,10 +147,11 @@ func (s *State) evictRequests(now time.Time) {
 }
 
 func (s *State) reindexRequests() {
-	s.reqBase = 0
+	s.reqBase, s.reqBytes = 0, 0
 	s.byReq = make(map[string]int, len(s.requests))
 	for i, r := range s.requests {
 		s.byReq[r.ID] = i
+		s.reqBytes += len(r.Result)
 	}
 }
 
@@ -152,6 +159,22 @@ func (s *State) reindexRequests() {
 func (s *State) RequestCount() int { return len(s.requests) }
 
 func utc(t time.Time) time.Time { return t.UTC() }
+
+// ValidTime reports whether t, once converted to UTC, can be encoded in
+// RFC 3339 (years 0 to 9999). A stored time that cannot be would make every
+// later snapshot fail, so mutators refuse such times and the fsm refuses
+// commands stamped with one.
+func ValidTime(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
+}
+
+func checkTime(what string, t time.Time) error {
+	if !ValidTime(t) {
+		return errorf(ErrInvalid, "%s is out of range: %s", what, t.Format(time.RFC3339))
+	}
+	return nil
+}
 
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {

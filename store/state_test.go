@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -29,6 +30,25 @@ func TestRequestMemoryIsBoundedByCountAndAge(t *testing.T) {
 	}
 	if r, ok := s.RecallRequest("late"); !ok || string(r) != "2" {
 		t.Fatal("late request lost")
+	}
+}
+
+func TestRequestMemoryIsBoundedByBytes(t *testing.T) {
+	s := New()
+	big := json.RawMessage(`"` + strings.Repeat("x", 1<<20) + `"`)
+	for i := range 20 {
+		s.RememberRequest(fmt.Sprint("r", i), t0, big)
+	}
+	if n := s.RequestCount(); n != RequestMemoryBytes/len(big) {
+		t.Fatalf("kept %d results of %d bytes", n, len(big))
+	}
+	if _, ok := s.RecallRequest("r19"); !ok {
+		t.Fatal("newest request lost")
+	}
+	c := s.Clone() // rebuilds the byte count
+	c.RememberRequest("small", t0, json.RawMessage(`1`))
+	if c.RequestCount() != s.RequestCount()+1 {
+		t.Fatalf("clone miscounted bytes: %d records", c.RequestCount())
 	}
 }
 

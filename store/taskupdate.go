@@ -45,6 +45,9 @@ func (s *State) updateTask(u TaskUpdate, at time.Time) error {
 	if !u.Status.valid() {
 		return errorf(ErrInvalid, "unknown task status `%s`", u.Status)
 	}
+	if err := checkTime("the update time", u.At); err != nil {
+		return err
+	}
 	if t.Status.Terminal() {
 		if t.Status == u.Status {
 			return nil
