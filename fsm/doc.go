@@ -23,7 +23,7 @@
 //
 // Commands are idempotent by request id: the state remembers recent ids
 // with their encoded Result (bounded deterministically by
-// store.RequestMemoryMax and store.RequestMemoryAge of proposer time), and
+// store.RequestMemoryMax, RequestMemoryBytes and RequestMemoryAge), and
 // a replayed id returns the original Result without applying again. This
 // covers raft reporting "leadership lost" for an entry that later commits:
 // retry with the same request id.
