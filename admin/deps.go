@@ -46,6 +46,13 @@ type Joiner interface {
 	Join(ctx context.Context, addrs []string) (int, error)
 }
 
+// Leaver is implemented by a Consensus whose peer can leave the cluster
+// for good (POST /_miroir/leave): it is removed from the raft
+// configuration and announces its leave in gossip.
+type Leaver interface {
+	Leave(ctx context.Context) error
+}
+
 // Applied is the outcome of Consensus.Apply.
 type Applied struct {
 	Index    uint64

@@ -164,3 +164,19 @@ func (s *Server) removePeer(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]string{"removed": id})
 }
+
+// leave makes this peer leave the cluster for good. Readiness turns 503 at
+// once; the operator stops the process afterwards. A peer that merely
+// stops (SIGTERM) does not leave.
+func (s *Server) leave(c echo.Context) error {
+	l, ok := s.deps.Consensus.(Leaver)
+	if !ok {
+		return meili.Errorf(meili.CodeNotImplemented, "this peer cannot leave on request; remove it with `DELETE /_miroir/peers/{id}` from another peer")
+	}
+	s.SetDraining()
+	id := s.deps.Consensus.Status().ID
+	if err := l.Leave(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]string{"left": id})
+}

@@ -51,6 +51,7 @@ func (s *Server) routes(e *echo.Echo) {
 	g.GET("/peers", s.listPeers)
 	g.POST("/peers", s.addPeers)
 	g.DELETE("/peers/:id", s.removePeer)
+	g.POST("/leave", s.leave)
 	g.GET("/nodes", s.listNodes)
 	g.POST("/nodes", s.registerNode)
 	g.GET("/nodes/:id", s.getNode)

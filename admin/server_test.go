@@ -261,3 +261,15 @@ func TestConfigValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestLeaveMakesThePeerUnready(t *testing.T) {
+	f := admintest.New()
+	s := newTestServer(t, f)
+	r := asAdmin(t, s, "POST", "/_miroir/leave", "")
+	if r.status != 200 || r.body["left"] != "p1" || !f.Left() {
+		t.Fatalf("leave: %d %s", r.status, r.raw)
+	}
+	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 503 {
+		t.Fatalf("ready after leave: %d", r.status)
+	}
+}

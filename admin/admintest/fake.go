@@ -27,6 +27,7 @@ type Fake struct {
 	applyErr error
 	removed  []string
 	applied  []string
+	left     bool
 }
 
 type command struct {
@@ -222,4 +223,17 @@ func (f *Fake) HasGroup(id string) bool {
 	defer f.mu.Unlock()
 	_, ok := f.groups[id]
 	return ok
+}
+
+// Leave implements admin.Leaver: it records the leave.
+func (f *Fake) Leave(ctx context.Context) error {
+	f.with(func() { f.left = true })
+	return nil
+}
+
+// Left reports whether Leave was called.
+func (f *Fake) Left() bool {
+	var left bool
+	f.with(func() { left = f.left })
+	return left
 }

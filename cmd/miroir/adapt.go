@@ -132,3 +132,8 @@ func (commands) RegisterNode(m admin.Meta, n admin.NodeSpec) ([]byte, error) {
 func (commands) SetNodeState(m admin.Meta, id string, to admin.NodeState) ([]byte, error) {
 	return fsm.Encode(fsm.CmdSetNodeState, fsm.SetNodeState{Meta: fsmMeta(m), ID: id, State: store.NodeState(to)})
 }
+
+// Leave implements admin.Leaver.
+func (c consensus) Leave(ctx context.Context) error { return clusterErr(c.p.Leave(ctx)) }
+
+var _ admin.Leaver = consensus{}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 
 	"github.com/miroir-search/miroir/admin"
 	"github.com/miroir-search/miroir/cluster"
@@ -23,6 +24,9 @@ type peer struct {
 	srv      *admin.Server
 	logger   *slog.Logger
 	serveErr chan error
+
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // newPeer binds the HTTP listener (so the advertised HTTP address is known
@@ -99,11 +103,15 @@ func (p *peer) start(ctx context.Context) error {
 // shutdown follows STYLE.md: readiness 503, HTTP shutdown, then the cluster
 // peer (stops its loops, transfers leadership, shuts raft down, then
 // memberlist, then closes its stores). The peer does not leave the cluster.
+// Safe to call more than once; later calls return the first result.
 func (p *peer) shutdown(ctx context.Context) error {
-	p.srv.SetDraining()
-	httpErr := p.stopHTTP(ctx)
-	clErr := p.cl.Close()
-	return errors.Join(httpErr, clErr)
+	p.stopOnce.Do(func() {
+		p.srv.SetDraining()
+		httpErr := p.stopHTTP(ctx)
+		clErr := p.cl.Close()
+		p.stopErr = errors.Join(httpErr, clErr)
+	})
+	return p.stopErr
 }
 
 func (p *peer) stopHTTP(ctx context.Context) error {

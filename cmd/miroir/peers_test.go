@@ -156,7 +156,7 @@ func TestNodeRegisteredOnAFollowerIsVisibleOnEveryPeer(t *testing.T) {
 func tolerantTestConfig(c *cluster.Config) {
 	cluster.TestConfig(c)
 	c.HeartbeatTimeout, c.ElectionTimeout, c.LeaderLeaseTimeout = 300*time.Millisecond, 300*time.Millisecond, 300*time.Millisecond
-	c.HoldTimeout = 10 * time.Second
+	c.HoldTimeout = 3 * time.Second
 }
 
 func ensureSameDigest(t *testing.T, peers []*peer) {
@@ -172,6 +172,80 @@ func ensureSameDigest(t *testing.T, peers []*peer) {
 				first = v
 			} else if v.FSMDigest != first.FSMDigest || v.FSMIndex != first.FSMIndex {
 				return fmt.Errorf("%s at %d %s, %s at %d %s", first.ID, first.FSMIndex, first.FSMDigest, v.ID, v.FSMIndex, v.FSMDigest)
+			}
+		}
+		return nil
+	})
+}
+
+func TestWriteWithQuorumLostIs503WithRetryAfter(t *testing.T) {
+	peers := startInProcessPeers(t, 3)
+	waitForInProcessLeader(t, peers)
+	for _, p := range peers[1:] {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := p.shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+	}
+	lone := peers[0]
+	start := time.Now()
+	h, code, err := call("POST", "http://"+lone.httpAddr()+"/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7800"}`, nil)
+	if code != 503 || h.Get("Retry-After") == "" || !strings.Contains(fmt.Sprint(err), "miroir_no_leader") {
+		t.Fatalf("after %v: %d %v %v", time.Since(start), code, h, err)
+	}
+	var ready struct{ Status string }
+	if _, code, _ := call("GET", "http://"+lone.httpAddr()+"/_miroir/ready", "", &ready); code != 503 {
+		t.Fatalf("ready without quorum: %d", code)
+	}
+}
+
+func TestLeaderThatLeavesIsRemovedFromTheConfiguration(t *testing.T) {
+	peers := startInProcessPeers(t, 3)
+	waitForInProcessLeader(t, peers)
+	var leaving *peer
+	for i, p := range peers {
+		if p.cl.IsLeader() {
+			leaving = p
+			peers = append(peers[:i:i], peers[i+1:]...)
+			break
+		}
+	}
+	if leaving == nil {
+		t.Skip("leadership moved while looking for the leader")
+	}
+	if _, code, err := call("POST", "http://"+leaving.httpAddr()+"/_miroir/leave", "", nil); code != 200 {
+		t.Fatalf("leave: %d %v", code, err)
+	}
+	// Wait for a new leader: the remaining peers may still name the one that
+	// left for a moment.
+	waitFor(t, 20*time.Second, "2 voters and a new leader on the remaining peers", func() error {
+		for _, p := range peers {
+			var v clusterView
+			if _, _, err := call("GET", "http://"+p.httpAddr()+"/_miroir/cluster", "", &v); err != nil {
+				return err
+			}
+			if v.Voters != 2 || v.Leader.ID == "" || v.Leader.ID == leaving.id {
+				return fmt.Errorf("%s: %d voters, leader %q", p.id, v.Voters, v.Leader.ID)
+			}
+		}
+		return nil
+	})
+	if _, code, err := call("POST", "http://"+peers[0].httpAddr()+"/_miroir/nodes", `{"id":"n1","address":"http://127.0.0.1:7800"}`, nil); code != 201 {
+		t.Fatalf("write after leave: %d %v", code, err)
+	}
+}
+
+func waitForInProcessLeader(t *testing.T, peers []*peer) {
+	t.Helper()
+	waitFor(t, 30*time.Second, "a leader and 3 voters", func() error {
+		for _, p := range peers {
+			var v clusterView
+			if _, _, err := call("GET", "http://"+p.httpAddr()+"/_miroir/cluster", "", &v); err != nil {
+				return err
+			}
+			if v.Leader.ID == "" || v.Voters != len(peers) {
+				return fmt.Errorf("%s: leader %q, voters %d", p.id, v.Leader.ID, v.Voters)
 			}
 		}
 		return nil

@@ -86,6 +86,19 @@ func peersCmd(o *options) *cobra.Command {
 			return err
 		},
 	}, &cobra.Command{
+		Use:   "leave",
+		Short: "Make the addressed peer (--addr) leave the cluster for good; stop it afterwards",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var out struct{ Left string }
+			raw, err := o.client().do(cmd.Context(), "POST", "/_miroir/leave", nil, &out)
+			if err != nil || o.json {
+				return orRaw(o, raw, err)
+			}
+			_, err = fmt.Fprintf(o.stdout, "peer %s left the cluster; stop its process now\n", out.Left)
+			return err
+		},
+	}, &cobra.Command{
 		Use:   "join GOSSIP_ADDR...",
 		Short: "Ask the addressed peer to join gossip at the given addresses",
 		Args:  minArgs(1),
