@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"context"
+	"net/http"
+	"testing"
+)
+
+func TestTaskListFiltersAndPaging(t *testing.T) {
+	n := startNode(t, "")
+	for _, uid := range []string{"a", "b", "c"} {
+		n.succeed(n.mustEnqueue(http.MethodPost, "/indexes", map[string]any{"uid": uid}))
+	}
+	_, page := n.do(http.MethodGet, "/tasks?limit=2", nil)
+	if len(page["results"].([]any)) != 2 || page["total"] != 3.0 || page["next"] != 0.0 || page["from"] != 2.0 {
+		t.Fatalf("page 1: %v", page)
+	}
+	_, page = n.do(http.MethodGet, "/tasks?limit=2&from=0", nil)
+	if len(page["results"].([]any)) != 1 || page["next"] != nil {
+		t.Fatalf("page 2: %v", page)
+	}
+	_, page = n.do(http.MethodGet, "/tasks?indexUids=b&statuses=succeeded&types=indexCreation", nil)
+	if page["total"] != 1.0 {
+		t.Fatalf("filtered: %v", page)
+	}
+	code, out := n.do(http.MethodGet, "/tasks?types=nope", nil)
+	if code != http.StatusBadRequest || errCode(t, out) != "invalid_task_types" {
+		t.Fatalf("invalid type: %d %v", code, out)
+	}
+	code, out = n.do(http.MethodPost, "/tasks/cancel", nil)
+	if code != http.StatusBadRequest || errCode(t, out) != "missing_task_filters" {
+		t.Fatalf("cancel without filters: %d %v", code, out)
+	}
+	task := n.succeed(n.mustEnqueue(http.MethodDelete, "/tasks?uids=0,1", nil))
+	if d := task["details"].(map[string]any); d["deletedTasks"] != 2.0 || d["originalFilter"] != "?uids=0,1" {
+		t.Fatalf("deletion details: %v", d)
+	}
+	if code, _ := n.do(http.MethodGet, "/tasks/0", nil); code != http.StatusNotFound {
+		t.Fatalf("deleted task still there: %d", code)
+	}
+	_, batches := n.do(http.MethodGet, "/batches", nil)
+	if len(batches["results"].([]any)) == 0 {
+		t.Fatalf("batches: %v", batches)
+	}
+}
+
+// stopWorker parks the task worker so tests can observe enqueued tasks.
+func stopWorker(n *node) {
+	n.srv.stop()
+	n.srv.workerWG.Wait()
+}
+
+func TestCancelMarksEnqueuedTasksCanceled(t *testing.T) {
+	n := startNode(t, "")
+	stopWorker(n)
+	first := n.mustEnqueue(http.MethodPost, "/indexes", map[string]any{"uid": "a"})
+	cancel := n.mustEnqueue(http.MethodPost, "/tasks/cancel?uids=0", nil)
+	// The cancelation runs first (priority), so task 0 never runs.
+	next, ok := n.srv.q.next()
+	if !ok || next.UID != uint64(cancel) {
+		t.Fatalf("next task = %v, %v; want the cancelation first", next.UID, ok)
+	}
+	if err := n.srv.processTask(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+	if next, ok := n.srv.q.next(); ok {
+		t.Fatalf("task %d still enqueued", next.UID)
+	}
+	_, ct := n.do(http.MethodGet, "/tasks/0", nil)
+	if ct["status"] != statusCanceled || ct["canceledBy"] != float64(cancel) {
+		t.Fatalf("task %d: %v", first, ct)
+	}
+	_, c := n.do(http.MethodGet, "/tasks/1", nil)
+	if d := c["details"].(map[string]any); d["canceledTasks"] != 1.0 || d["matchedTasks"] != 1.0 {
+		t.Fatalf("cancelation: %v", c)
+	}
+}
+
+func TestRestartResumesEnqueuedTasks(t *testing.T) {
+	dir := t.TempDir()
+	n := startNodeAt(t, dir, "")
+	stopWorker(n)
+	uid := n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books)
+	if err := n.srv.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n2 := startNodeAt(t, dir, "")
+	n2.succeed(uid)
+	if _, st := n2.do(http.MethodGet, "/indexes/books/stats", nil); st["numberOfDocuments"] != 5.0 {
+		t.Fatalf("stats after restart: %v", st)
+	}
+}
