@@ -1,0 +1,44 @@
+// Package meili is the Meilisearch protocol shared by miroir's proxy and
+// engine: everything both sides must agree on byte for byte, and nothing
+// else. It imports no other miroir package and keeps no state.
+//
+// What it owns:
+//
+//   - Errors: *Error is the only error type that crosses an HTTP boundary;
+//     Errorf takes status and type from the code tables (codes.go for the
+//     codes miroir names, codes_meilisearch.go for every other code a
+//     Meilisearch server answers, with Meilisearch's statuses).
+//   - Filters: ParseFilter/ParseFilterWithCode parse Meilisearch's filter
+//     grammar (string or nested arrays) into an AST (*And, *Or, *Not,
+//     *Condition, *GeoRadius, *GeoBoundingBox, *GeoPolygon) with positions;
+//     errors reproduce Meilisearch's messages ("…\n1:8 title hello").
+//     Filter.String renders canonical syntax that parses back to the same
+//     tree; AndFilters combines raw filter values without parsing them (the
+//     proxy ANDs `_miroir_shard IN [..]` and tenant-token filters into
+//     client filters). The depth limit is Meilisearch's (MaxFilterDepth).
+//     Not supported: `_vectors` filters parse as plain attribute names,
+//     `_foreign(..)` is rejected.
+//   - Documents: ParseDocuments reads JSON (array or object), NDJSON and
+//     CSV payloads into Documents that keep raw JSON values;
+//     InferPrimaryKey, CanonicalID (1 and "1" are one document),
+//     DocumentID (nested keys with dots) and CheckReserved (`_miroir_*`).
+//   - Settings: Settings with Opt fields (absent / null = reset / value) so
+//     PATCH semantics are exact; DefaultSettings, Merge, Normalize,
+//     DecodeSettings and SettingsRoute.Decode (deserr-shaped errors with the
+//     invalid_settings_* codes), SettingsRoutes for routers.
+//   - Indexes, tasks, stats, version, health, swaps: wire types,
+//     FormatDuration (ISO-8601 like Meilisearch), ParseTaskQuery and
+//     TaskQuery.Matches.
+//   - Keys and tenant tokens: Key, Action (with wildcard Grants), KeyAllows,
+//     DeriveKey (hex HMAC-SHA256 of the uid under the master key),
+//     DefaultKeys, DecodeCreateKey/DecodeUpdateKey, ValidateTenantToken and
+//     TenantClaims.FilterFor.
+//
+// Search request and response types (search.go, search_*.go) belong to
+// the engine-index engineer.
+//
+// Contracts: functions that depend on the current time take it as an
+// argument (now); messages follow Meilisearch v1.5x wording, checked
+// against its source and test snapshots; when they differ, Meilisearch
+// wins and the tests here should be fixed.
+package meili

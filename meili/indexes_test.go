@@ -1,0 +1,89 @@
+package meili
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestIndexUIDValidation(t *testing.T) {
+	cases := []struct {
+		uid string
+		ok  bool
+	}{
+		{"movies", true}, {"Movies_2-x", true}, {"1", true}, {strings.Repeat("a", 400), true},
+		{strings.Repeat("a", 401), false}, {"", false}, {"the good doggo", false}, {"hé", false}, {"a.b", false}, {"a*", false},
+	}
+	for _, c := range cases {
+		if ValidIndexUID(c.uid) != c.ok || (ValidateIndexUID(c.uid) == nil) != c.ok {
+			t.Errorf("ValidIndexUID(%q) != %v", c.uid, c.ok)
+		}
+	}
+	err := ValidateIndexUIDAt("test test#!", ".uid")
+	want := "Invalid value at `.uid`: `test test#!` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes."
+	var me *Error
+	if !errors.As(err, &me) || me.Code != CodeInvalidIndexUID || me.Message != want {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestIndexPatterns(t *testing.T) {
+	cases := []struct {
+		pattern, uid string
+		match        bool
+	}{
+		{"*", "anything", true}, {"movies", "movies", true}, {"movies", "movies2", false},
+		{"mov*", "movies", true}, {"mov*", "mo", false}, {"movies*", "movies", true},
+	}
+	for _, c := range cases {
+		if IndexPatternMatches(c.pattern, c.uid) != c.match {
+			t.Errorf("IndexPatternMatches(%q, %q) != %v", c.pattern, c.uid, c.match)
+		}
+	}
+	for p, ok := range map[string]bool{"*": true, "a*": true, "a": true, "a b*": false, "**": false, "": false} {
+		if ValidIndexPattern(p) != ok {
+			t.Errorf("ValidIndexPattern(%q) != %v", p, ok)
+		}
+	}
+}
+
+func TestValidateSwapsMatchesMeilisearch(t *testing.T) {
+	cases := []struct {
+		swaps []SwapIndexes
+		code  Code
+		msg   string
+	}{
+		{[]SwapIndexes{{Indexes: []string{"a", "b"}}, {Indexes: []string{"c", "d"}, Rename: true}}, "", ""},
+		{[]SwapIndexes{{Indexes: []string{"doggo"}}}, CodeInvalidSwapIndexes, "Two indexes must be given for each swap. The list `[\"doggo\"]` contains 1 indexes."},
+		{[]SwapIndexes{{Indexes: []string{"doggo", "crabo", "croco"}}}, CodeInvalidSwapIndexes, "Two indexes must be given for each swap. The list `[\"doggo\", \"crabo\", \"croco\"]` contains 3 indexes."},
+		{[]SwapIndexes{{Indexes: []string{"doggo", "a"}}, {Indexes: []string{"doggo", "b"}}}, CodeInvalidSwapDuplicateIndexFound, "Indexes must be declared only once during a swap. `doggo` was specified several times."},
+		{[]SwapIndexes{{Indexes: []string{"a", "b"}}, {Indexes: []string{"b", "a"}}}, CodeInvalidSwapDuplicateIndexFound, "Indexes must be declared only once during a swap. `b`, `a` were specified several times."},
+	}
+	for _, c := range cases {
+		err := ValidateSwaps(c.swaps)
+		if c.code == "" {
+			if err != nil {
+				t.Errorf("%+v: %v", c.swaps, err)
+			}
+			continue
+		}
+		var me *Error
+		if !errors.As(err, &me) || me.Code != c.code || me.Message != c.msg {
+			t.Errorf("%+v: got %v, want %q", c.swaps, err, c.msg)
+		}
+	}
+}
+
+func TestIndexListEnvelope(t *testing.T) {
+	pk := "id"
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	l := IndexList{Results: []Index{{UID: "movies", PrimaryKey: &pk, CreatedAt: at, UpdatedAt: at}, {UID: "b", CreatedAt: at, UpdatedAt: at}}, Limit: 20, Total: 2}
+	want := `{"results":[{"uid":"movies","primaryKey":"id","createdAt":"2026-01-02T03:04:05Z","updatedAt":"2026-01-02T03:04:05Z"},{"uid":"b","primaryKey":null,"createdAt":"2026-01-02T03:04:05Z","updatedAt":"2026-01-02T03:04:05Z"}],"offset":0,"limit":20,"total":2}`
+	if got := mustJSON(t, l); got != want {
+		t.Fatalf("got %s", got)
+	}
+	if mustJSON(t, HealthAvailable()) != `{"status":"available"}` {
+		t.Fatal("health")
+	}
+}
