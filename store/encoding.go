@@ -17,7 +17,7 @@ type stateJSON struct {
 	Aliases     []Alias         `json:"aliases,omitempty"`
 	Keys        []Key           `json:"keys,omitempty"`
 	Moves       []Move          `json:"moves,omitempty"`
-	Tasks       []Task          `json:"tasks,omitempty"`
+	Tasks       []*Task         `json:"tasks,omitempty"`
 	Requests    []RequestRecord `json:"requests,omitempty"` // application order
 }
 
@@ -71,8 +71,11 @@ func fill[V any](m map[string]V, vs []V, key func(V) string) {
 }
 
 func (s *State) checkTasks() error {
-	for i := 1; i < len(s.tasks); i++ {
-		if s.tasks[i-1].UID >= s.tasks[i].UID {
+	for i, t := range s.tasks {
+		if t == nil {
+			return fmt.Errorf("store: snapshot has a null task")
+		}
+		if i > 0 && s.tasks[i-1].UID >= t.UID {
 			return fmt.Errorf("store: snapshot tasks are not strictly sorted by uid")
 		}
 	}

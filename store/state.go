@@ -31,7 +31,7 @@ type State struct {
 	keys    map[string]Key
 	moves   map[string]Move
 
-	tasks       []Task // sorted by UID, ascending
+	tasks       []*Task // sorted by UID, ascending; a Task is never modified once stored
 	nextTaskUID uint64
 
 	requests []RequestRecord // in application order, oldest first
@@ -74,7 +74,7 @@ func (s *State) Clone() *State {
 		aliases:     cloneMap(s.aliases),
 		keys:        cloneMap(s.keys),
 		moves:       cloneMap(s.moves),
-		tasks:       append([]Task(nil), s.tasks...),
+		tasks:       append([]*Task(nil), s.tasks...),
 		nextTaskUID: s.nextTaskUID,
 		requests:    append([]RequestRecord(nil), s.requests...),
 	}

@@ -194,6 +194,7 @@ func TestUnmarshalRejectsBrokenInvariants(t *testing.T) {
 	for _, raw := range []string{
 		`{"nextTaskUid":1,"tasks":[{"uid":0},{"uid":0}]}`,
 		`{"nextTaskUid":1,"tasks":[{"uid":5}]}`,
+		`{"nextTaskUid":1,"tasks":[null]}`,
 		`{"requests":[{"id":"a"},{"id":"a"}]}`,
 		`{"tasks":{}}`,
 	} {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -129,15 +130,16 @@ type TaskList struct {
 	Next    *uint64 `json:"next"`
 }
 
-// ListTasks returns one page of the tasks matching f.
+// ListTasks returns one page of the tasks matching f. With a uids filter it
+// visits only those tasks; otherwise it scans the queue.
 func (s *State) ListTasks(f TaskFilter, p TaskPage) TaskList {
 	if p.Limit <= 0 {
 		p.Limit = DefaultTaskLimit
 	}
 	list := TaskList{Results: []Task{}, Limit: p.Limit}
-	m := f.matcher()
-	for i := range s.pageOrder(p) {
-		t := &s.tasks[i]
+	m, cand := f.matcher(), s.candidates(f)
+	for i := range s.pageOrder(p, cand) {
+		t := s.tasks[i]
 		if !m.match(t) {
 			continue
 		}
@@ -148,7 +150,7 @@ func (s *State) ListTasks(f TaskFilter, p TaskPage) TaskList {
 		}
 		list.Results = append(list.Results, *t)
 	}
-	list.Total = s.countTasks(f)
+	list.Total = s.countTasks(m, cand)
 	if len(list.Results) > 0 {
 		from := list.Results[0].UID
 		list.From = &from
@@ -156,31 +158,51 @@ func (s *State) ListTasks(f TaskFilter, p TaskPage) TaskList {
 	return list
 }
 
+// candidates returns the ascending positions of the tasks a uids filter
+// names, or nil when f has no uids filter (every task is a candidate).
+func (s *State) candidates(f TaskFilter) []int {
+	if len(f.UIDs) == 0 {
+		return nil
+	}
+	pos := make([]int, 0, len(f.UIDs))
+	for _, uid := range f.UIDs {
+		if i, ok := s.taskPos(uid); ok {
+			pos = append(pos, i)
+		}
+	}
+	slices.Sort(pos)
+	return slices.Compact(pos)
+}
+
 // pageOrder yields the positions to visit for p: from From towards older
-// tasks, or towards newer ones when Reverse.
-func (s *State) pageOrder(p TaskPage) iter.Seq[int] {
-	return func(yield func(int) bool) {
+// tasks, or towards newer ones when Reverse; only candidates when cand is
+// not nil.
+func (s *State) pageOrder(p TaskPage, cand []int) iter.Seq[int] {
+	lo, hi := 0, len(s.tasks)-1 // inclusive bounds
+	if p.From != nil {
+		pos, found := s.taskPos(*p.From)
 		if p.Reverse {
-			start := 0
-			if p.From != nil {
-				start, _ = s.taskPos(*p.From)
+			lo = pos
+		} else if hi = pos; !found {
+			hi = pos - 1
+		}
+	}
+	n := hi - lo + 1
+	if cand != nil {
+		n = len(cand)
+	}
+	return func(yield func(int) bool) {
+		for k := range max(n, 0) {
+			j := k // ascending rank within the range or the candidates
+			if !p.Reverse {
+				j = n - 1 - k
 			}
-			for i := start; i < len(s.tasks); i++ {
-				if !yield(i) {
-					return
+			i := lo + j
+			if cand != nil {
+				if i = cand[j]; i < lo || i > hi {
+					continue
 				}
 			}
-			return
-		}
-		end := len(s.tasks) - 1
-		if p.From != nil {
-			pos, found := s.taskPos(*p.From)
-			end = pos
-			if !found {
-				end = pos - 1
-			}
-		}
-		for i := end; i >= 0; i-- {
 			if !yield(i) {
 				return
 			}
@@ -188,13 +210,21 @@ func (s *State) pageOrder(p TaskPage) iter.Seq[int] {
 	}
 }
 
-func (s *State) countTasks(f TaskFilter) int {
-	if f.IsEmpty() {
+func (s *State) countTasks(m taskMatcher, cand []int) int {
+	if cand == nil && m.f.IsEmpty() && m.f.UIDsBelow == 0 {
 		return len(s.tasks)
 	}
-	n, m := 0, f.matcher()
-	for i := range s.tasks {
-		if m.match(&s.tasks[i]) {
+	n := 0
+	if cand != nil {
+		for _, i := range cand {
+			if m.match(s.tasks[i]) {
+				n++
+			}
+		}
+		return n
+	}
+	for _, t := range s.tasks {
+		if m.match(t) {
 			n++
 		}
 	}

@@ -142,7 +142,7 @@ func (s *State) registerTask(t NewTask, at time.Time) RegisteredTask {
 		}
 	}
 	reg.Status = task.Status
-	s.tasks = append(s.tasks, task)
+	s.tasks = append(s.tasks, &task)
 	return reg
 }
 
@@ -186,7 +186,7 @@ func (s *State) Task(uid uint64) (Task, bool) {
 	if !ok {
 		return Task{}, false
 	}
-	return s.tasks[i], true
+	return *s.tasks[i], true
 }
 
 // NextTaskUID is the uid the next registered task will get.
@@ -200,7 +200,7 @@ func (s *State) OpenTasks() []Task {
 	var out []Task
 	for _, t := range s.tasks {
 		if !t.Status.Terminal() {
-			out = append(out, t)
+			out = append(out, *t)
 		}
 	}
 	return out

@@ -41,7 +41,7 @@ func (s *State) updateTask(u TaskUpdate, at time.Time) error {
 	if !ok {
 		return taskNotFound(u.UID)
 	}
-	t := s.tasks[i]
+	t := *s.tasks[i]
 	if !u.Status.valid() {
 		return errorf(ErrInvalid, "unknown task status `%s`", u.Status)
 	}
@@ -65,7 +65,8 @@ func (s *State) updateTask(u TaskUpdate, at time.Time) error {
 	if !u.At.IsZero() {
 		when = utc(u.At)
 	}
-	s.tasks[i] = transition(t, u, details, when)
+	next := transition(t, u, details, when)
+	s.tasks[i] = &next
 	return nil
 }
 
@@ -104,12 +105,12 @@ func (s *State) RecordNodeTasks(entries []NodeTasks) []ItemError {
 			errs = append(errs, ItemError{UID: e.TaskUID, Err: taskNotFound(e.TaskUID)})
 			continue
 		}
-		t := s.tasks[i]
+		t := *s.tasks[i]
 		merged := make(map[string]uint64, len(t.NodeTasks)+len(e.NodeTasks))
 		maps.Copy(merged, t.NodeTasks)
 		maps.Copy(merged, e.NodeTasks)
 		t.NodeTasks = merged
-		s.tasks[i] = t
+		s.tasks[i] = &t
 	}
 	return errs
 }
@@ -121,17 +122,17 @@ func (s *State) RecordNodeTasks(entries []NodeTasks) []ItemError {
 func (s *State) CancelTasks(f TaskFilter, by uint64, at time.Time) []uint64 {
 	var uids []uint64
 	m := f.matcher()
-	for i, t := range s.tasks {
-		if t.UID >= by {
+	for i, p := range s.tasks {
+		if p.UID >= by {
 			break
 		}
-		if t.Status.Terminal() || !m.match(&t) {
+		if p.Status.Terminal() || !m.match(p) {
 			continue
 		}
-		t = transition(t, TaskUpdate{Status: TaskCanceled}, nil, utc(at))
+		t := transition(*p, TaskUpdate{Status: TaskCanceled}, nil, utc(at))
 		canceler := by
 		t.CanceledBy = &canceler
-		s.tasks[i] = t
+		s.tasks[i] = &t
 		uids = append(uids, t.UID)
 	}
 	return uids
@@ -194,10 +195,10 @@ func (s *State) trimTasks(max, trim int) {
 // removeTasks rebuilds the task slice without the tasks del selects, so
 // the memory of deleted tasks is released.
 func (s *State) removeTasks(del func(*Task) bool) {
-	kept := make([]Task, 0, len(s.tasks))
-	for i := range s.tasks {
-		if !del(&s.tasks[i]) {
-			kept = append(kept, s.tasks[i])
+	kept := make([]*Task, 0, len(s.tasks))
+	for _, t := range s.tasks {
+		if !del(t) {
+			kept = append(kept, t)
 		}
 	}
 	s.tasks = kept
