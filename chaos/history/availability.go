@@ -43,11 +43,12 @@ func Unavailability(ops []Op, from, to int64, kinds ...Kind) Window {
 }
 
 // RecoveryAfter is how long after at the first successful op of the kinds
-// completed, or -1 if none did.
+// invoked at or after at completed, or -1 if none did. Ops already in flight
+// at that moment do not count: they may have committed just before it.
 func RecoveryAfter(ops []Op, at int64, kinds ...Kind) time.Duration {
 	best := int64(-1)
 	for _, op := range ops {
-		if op.Status == StatusOK && hasKind(kinds, op.Kind) && op.Return >= at && (best < 0 || op.Return < best) {
+		if op.Status == StatusOK && hasKind(kinds, op.Kind) && op.Call >= at && (best < 0 || op.Return < best) {
 			best = op.Return
 		}
 	}

@@ -198,6 +198,8 @@ type Counts struct {
 	Attempted, OK, Fail, Unknown int
 }
 
+func (c Counts) String() string { return fmt.Sprintf("%d/%d/%d", c.OK, c.Fail, c.Unknown) }
+
 // Count tallies ops whose kind is one of kinds (all ops when kinds is empty).
 func Count(ops []Op, kinds ...Kind) Counts {
 	var c Counts

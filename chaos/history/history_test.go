@@ -169,7 +169,8 @@ func TestUnavailabilityFindsTheLongestGapIncludingEdges(t *testing.T) {
 	if w := Unavailability(nil, 0, 7*s, WriteKinds...); w.Longest != 7*time.Second {
 		t.Fatalf("no success should be unavailable throughout: %+v", w)
 	}
-	if d := RecoveryAfter(ops, 3*s, WriteKinds...); d != 3*time.Second {
+	ops = append(ops, task(4, 3*s, 5*s))
+	if d := RecoveryAfter(ops, 3*s, WriteKinds...); d != 2*time.Second {
 		t.Fatalf("recovery %v", d)
 	}
 }

@@ -166,7 +166,25 @@ func outputExists(op Op) bool {
 // register-per-entity model. timeout bounds porcupine's search; a search
 // that runs out of time is reported as a note, not a violation.
 func CheckLinearizable(ops []Op, timeout time.Duration) Verdict {
-	v := newVerdict("metadata linearizable (porcupine)")
+	return checkLinearizable("metadata linearizable, reads included (porcupine)", ops, timeout)
+}
+
+// CheckLinearizableWrites is CheckLinearizable without the plain reads: the
+// metadata writes alone (whose failures still reveal existence, e.g.
+// index_already_exists) must be linearizable even where reads are served
+// from a peer's local, possibly lagging, state.
+func CheckLinearizableWrites(ops []Op, timeout time.Duration) Verdict {
+	var writes []Op
+	for _, op := range ops {
+		if op.Kind != KindRead {
+			writes = append(writes, op)
+		}
+	}
+	return checkLinearizable("metadata writes linearizable (porcupine)", writes, timeout)
+}
+
+func checkLinearizable(name string, ops []Op, timeout time.Duration) Verdict {
+	v := newVerdict(name)
 	hist := metaOps(ops)
 	if len(hist) == 0 {
 		v.note("no metadata operations")
@@ -176,8 +194,11 @@ func CheckLinearizable(ops []Op, timeout time.Duration) Verdict {
 	switch res {
 	case porcupine.Illegal:
 		v.fail("history of %d metadata ops is not linearizable", len(hist))
-		for _, p := range illegalPartitions(info, hist) {
+		for i, p := range illegalPartitions(info, hist) {
 			v.fail("entity %s: no linearization", p)
+			if i < 2 {
+				v.Notes = append(v.Notes, describeEntity(ops, p)...)
+			}
 		}
 	case porcupine.Unknown:
 		v.note("porcupine timed out after %s on %d ops: inconclusive", timeout, len(hist))
@@ -197,6 +218,26 @@ func illegalPartitions(_ porcupine.LinearizationInfo, hist []porcupine.Operation
 		if !porcupine.CheckOperations(model, part) {
 			out = append(out, part[0].Metadata.(string))
 		}
+	}
+	return out
+}
+
+// describeEntity lists the operations on one entity, for a failure report.
+func describeEntity(ops []Op, entity string) []string {
+	var out []string
+	for _, op := range ops {
+		if op.Entity != entity || !isMeta(op.Kind) {
+			continue
+		}
+		ret := "inf"
+		if op.Return != Infinity {
+			ret = fmt.Sprintf("%.3fs", float64(op.Return)/1e9)
+		}
+		out = append(out, fmt.Sprintf("%s: client %d %s [%.3fs, %s] %s exists=%v value=%q code=%s",
+			entity, op.Client, op.Kind, float64(op.Call)/1e9, ret, op.Status, op.Exists, op.Value, op.Code))
+	}
+	if len(out) > 24 {
+		out = append(out[:24], "...")
 	}
 	return out
 }

@@ -16,7 +16,13 @@ type Verdict struct {
 	Violations int      `json:"violations"`
 	Details    []string `json:"details,omitempty"` // the first violations, then notes
 	Notes      []string `json:"notes,omitempty"`   // facts that are not violations
+	// Known, when set on a failed verdict, names an accepted, documented
+	// weakness: the failure is reported but does not fail the run.
+	Known string `json:"known,omitempty"`
 }
+
+// Fatal reports whether the verdict fails the run.
+func (v Verdict) Fatal() bool { return !v.OK && v.Known == "" }
 
 func newVerdict(name string) *Verdict { return &Verdict{Name: name, OK: true} }
 
@@ -47,6 +53,8 @@ func (v Verdict) Summary() string {
 			return "ok (" + strings.Join(v.Notes, "; ") + ")"
 		}
 		return "ok"
+	case v.Known != "":
+		return fmt.Sprintf("FAIL (known: %s): %d violation(s), e.g. %s", v.Known, v.Violations, strings.Join(first(v.Details, 3), "; "))
 	default:
 		return fmt.Sprintf("FAIL: %d violation(s), e.g. %s", v.Violations, strings.Join(first(v.Details, 3), "; "))
 	}

@@ -58,7 +58,7 @@ func outcome(status int, err error) history.Status {
 // registerNode registers a fake node (never contacted for data: the
 // admin-only workload runs before any index exists).
 func (c *client) registerNode(ctx context.Context) {
-	id := fmt.Sprintf("%s-n%d", c.w.cfg.Name, c.rng.IntN(50))
+	id := fmt.Sprintf("%s-n%d", c.w.cfg.Name, c.rng.IntN(1000))
 	c.w.addNode(id)
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindCreate, Entity: "node:" + id})
 	status, code, err := c.adminCall(ctx, http.MethodPost, "/_miroir/nodes",
