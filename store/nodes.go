@@ -13,7 +13,7 @@ const (
 	NodeRemoved  NodeState = "removed"  // gone for good; the id is never reused
 )
 
-// nodeTransitions lists the allowed state changes. Beyond the main line
+// nodeTransitions lists the allowed state changes (read-only). Beyond the main line
 // joining -> active -> draining -> removed and active <-> failed, it allows
 // aborting a join (joining -> removed), cancelling a drain (draining ->
 // active) and draining a failed node (failed -> draining).
