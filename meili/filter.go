@@ -372,3 +372,43 @@ func isEmptyFilterPart(p any) bool {
 func formatFloat(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
+
+// Walk calls fn for every node in depth-first order, parents first; fn
+// returning false skips that node's children.
+func (f *Filter) Walk(fn func(Node) bool) {
+	if f == nil || f.Root == nil {
+		return
+	}
+	walkNode(f.Root, fn)
+}
+
+func walkNode(n Node, fn func(Node) bool) {
+	if !fn(n) {
+		return
+	}
+	switch t := n.(type) {
+	case *And:
+		for _, c := range t.Children {
+			walkNode(c, fn)
+		}
+	case *Or:
+		for _, c := range t.Children {
+			walkNode(c, fn)
+		}
+	case *Not:
+		walkNode(t.Child, fn)
+	}
+}
+
+// Fields returns the attribute of every condition, in source order, for
+// filterable-attribute checks (geo nodes use `_geo`, which is not listed).
+func (f *Filter) Fields() []Value {
+	var out []Value
+	f.Walk(func(n Node) bool {
+		if c, ok := n.(*Condition); ok {
+			out = append(out, c.Field)
+		}
+		return true
+	})
+	return out
+}

@@ -280,3 +280,30 @@ func TestAndFiltersCombinesRawValues(t *testing.T) {
 		t.Fatalf("parsed combination = %q, want %q", got, want)
 	}
 }
+
+func TestFilterFieldsListsConditionAttributesInOrder(t *testing.T) {
+	f, err := ParseFilter("a = 1 AND (NOT b EXISTS OR _geoRadius(1, 2, 3)) AND c IN [x]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, v := range f.Fields() {
+		names = append(names, v.Text)
+	}
+	if strings.Join(names, ",") != "a,b,c" {
+		t.Fatalf("fields %v", names)
+	}
+	var nilFilter *Filter
+	if nilFilter.Fields() != nil || nilFilter.String() != "" {
+		t.Fatal("nil filter")
+	}
+}
+
+func BenchmarkParseFilter(b *testing.B) {
+	const in = "genre IN [horror, comedy, 'science fiction'] AND (rating >= 3.5 OR NOT director EXISTS) AND release_date 2000-01-01 TO 2010-12-31"
+	for b.Loop() {
+		if _, err := ParseFilter(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
