@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"github.com/miroir-search/miroir/meili"
 	"time"
 
 	"github.com/miroir-search/miroir/engine/index"
@@ -60,22 +61,25 @@ func (s *Server) finishWrite(uid string, created *entry, d json.RawMessage, err 
 
 func (s *Server) execAddDocuments(ctx context.Context, t *task, p *payload) outcome {
 	uid := t.index()
-	if _, _, ok := s.idx.get(uid); !ok && p.SkipCreation {
-		return outcome{details: details("receivedDocuments", len(p.Documents), "indexedDocuments", 0)}
-	}
 	idx, created, err := s.indexForWrite(uid)
 	if err != nil {
 		return outcome{err: err}
+	}
+	docs := p.Documents
+	if p.SkipCreation {
+		if docs, err = existingOnly(idx, docs, p.PrimaryKey); err != nil {
+			return s.finishWrite(uid, created, details("receivedDocuments", len(p.Documents), "indexedDocuments", 0), err, nil)
+		}
 	}
 	kind := index.KindUpdate
 	if p.Replace {
 		kind = index.KindUpsert
 	}
 	replayed := idx.AppliedTaskUID() >= t.UID && t.UID > 0
-	res, err := idx.Apply(ctx, index.Batch{TaskUID: t.UID, Kind: kind, Documents: p.Documents, PrimaryKey: p.PrimaryKey})
+	res, err := idx.Apply(ctx, index.Batch{TaskUID: t.UID, Kind: kind, Documents: docs, PrimaryKey: p.PrimaryKey})
 	indexed := res.IndexedDocuments
 	if replayed {
-		indexed = len(p.Documents)
+		indexed = len(docs)
 	}
 	if err != nil {
 		indexed = 0
@@ -120,4 +124,33 @@ func (s *Server) execDeleteDocuments(ctx context.Context, t *task, p *payload) o
 		return outcome{details: d, err: err}
 	}
 	return s.finishWrite(uid, nil, d, nil, nil)
+}
+
+// existingOnly keeps the documents whose id already exists in idx: with
+// skipCreation, Meilisearch updates existing documents and creates none.
+func existingOnly(idx *index.Index, docs []json.RawMessage, pk string) ([]json.RawMessage, error) {
+	if idx.PrimaryKey() != "" {
+		pk = idx.PrimaryKey()
+	}
+	var out []json.RawMessage
+	for _, raw := range docs {
+		var doc meili.Document
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return nil, meili.Errorf(meili.CodeMalformedPayload, "The document is not a valid JSON object: %v", err)
+		}
+		if pk == "" {
+			var err error
+			if pk, err = meili.InferPrimaryKey(doc); err != nil {
+				return nil, err
+			}
+		}
+		id, err := meili.DocumentID(doc, pk)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := idx.Get(id, nil); err == nil {
+			out = append(out, raw)
+		}
+	}
+	return out, nil
 }

@@ -47,6 +47,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.Recover())
+	e.Use(compressResponse)
 	e.Use(s.bodyLimit)
 	e.Use(decompress)
 	s.routeCore(e)
