@@ -1,0 +1,142 @@
+package proxy_test
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/meilisearch/meilisearch-go"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/miroir-search/miroir/engine"
+	"github.com/miroir-search/miroir/proxy"
+	"github.com/miroir-search/miroir/proxy/proxytest"
+)
+
+const (
+	testMasterKey = "masterKey"
+	testNodeKey   = "node-secret"
+)
+
+// testCluster is a proxy in front of in-process engine nodes, with the
+// in-memory catalog standing in for raft.
+type testCluster struct {
+	t       *testing.T
+	cat     *proxytest.Catalog
+	proxy   *proxy.Proxy
+	url     string
+	nodes   []*engine.Server
+	addrs   []string
+	client  meilisearch.ServiceManager
+	watcher *proxy.TaskWatcher
+}
+
+func startCluster(t *testing.T, nodes, rf, shards int) *testCluster {
+	t.Helper()
+	tc := &testCluster{t: t, cat: proxytest.New()}
+	if err := tc.cat.AddGroup("g1", rf); err != nil {
+		t.Fatal(err)
+	}
+	for i := range nodes {
+		cfg := engine.DefaultConfig()
+		cfg.DataDir = t.TempDir()
+		cfg.MasterKey = testNodeKey
+		srv, err := engine.New(cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = srv.Serve(ln) }()
+		t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+		addr := "http://" + ln.Addr().String()
+		tc.nodes, tc.addrs = append(tc.nodes, srv), append(tc.addrs, addr)
+		if err := tc.cat.AddNode("n"+strconv.Itoa(i+1), addr, "g1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := proxy.DefaultConfig()
+	cfg.MasterKey, cfg.NodeKey, cfg.DefaultShards = testMasterKey, testNodeKey, shards
+	cfg.NodeTimeout = 3 * time.Second
+	p, err := proxy.New(cfg, proxy.Deps{State: tc.cat, Catalog: tc.cat}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tc.watcher = p.NewTaskWatcher()
+	if err := tc.watcher.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range proxy.DefaultKeys() {
+		if _, err := tc.cat.CreateKey(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := echo.New()
+	e.HTTPErrorHandler = proxytest.ErrorHandler
+	p.Register(e.Group(""))
+	hs := httptest.NewServer(e)
+	t.Cleanup(func() {
+		hs.Close()
+		cancel()
+		_ = tc.watcher.Close()
+		_ = p.Close()
+	})
+	tc.proxy, tc.url = p, hs.URL
+	tc.client = meilisearch.New(hs.URL, meilisearch.WithAPIKey(testMasterKey))
+	return tc
+}
+
+// wait waits for a task through the SDK, as an application would.
+func (tc *testCluster) wait(info *meilisearch.TaskInfo, err error) *meilisearch.Task {
+	tc.t.Helper()
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	task, err := tc.client.WaitForTask(ctx, info.TaskUID, 20*time.Millisecond)
+	if err != nil {
+		tc.t.Fatalf("waiting for task %d: %v", info.TaskUID, err)
+	}
+	return task
+}
+
+// succeed waits for a task and requires it succeeded.
+func (tc *testCluster) succeed(info *meilisearch.TaskInfo, err error) *meilisearch.Task {
+	tc.t.Helper()
+	task := tc.wait(info, err)
+	if task.Status != meilisearch.TaskStatusSucceeded {
+		tc.t.Fatalf("task %d: %s %+v", task.UID, task.Status, task.Error)
+	}
+	return task
+}
+
+// nodeGet reads a node directly with the node key.
+func (tc *testCluster) nodeGet(i int, path string) (*http.Response, error) {
+	req, _ := http.NewRequest(http.MethodGet, tc.addrs[i]+path, nil)
+	req.Header.Set("Authorization", "Bearer "+testNodeKey)
+	return http.DefaultClient.Do(req)
+}
+
+func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in time")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
