@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/miroir-search/miroir/admin"
 	"github.com/spf13/cobra"
 )
 
@@ -27,7 +28,15 @@ const devPeers = 3
 type devLayout struct {
 	AdminKey   string    `json:"adminKey"`
 	ClusterKey string    `json:"clusterKey"`
+	NodeKey    string    `json:"nodeKey"`
 	Peers      []devPeer `json:"peers"`
+	Nodes      []devNode `json:"nodes"`
+}
+
+// devNode is one embedded engine node of the dev cluster.
+type devNode struct {
+	ID       string `json:"id"`
+	HTTPAddr string `json:"httpAddr"`
 }
 
 type devPeer struct {
@@ -38,16 +47,17 @@ type devPeer struct {
 }
 
 type devOptions struct {
-	dataDir  string
-	adminKey string
-	logLevel string
+	dataDir     string
+	adminKey    string
+	logLevel    string
+	randomPorts bool
 }
 
 func devCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
 	o := devOptions{}
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run a whole cluster (3 peers) in one process on loopback",
+		Short: "Run a whole cluster (3 peers, 3 engine nodes) in one process on loopback",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.adminKey == "" {
@@ -62,12 +72,19 @@ func devCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command
 	cmd.Flags().StringVar(&o.dataDir, "data-dir", "./data/dev", "directory for all peers' state")
 	cmd.Flags().StringVar(&o.adminKey, "admin-key", "", "admin key (env MIROIR_ADMIN_KEY; default: generated once and kept in the data dir)")
 	cmd.Flags().StringVar(&o.logLevel, "log-level", "warn", "debug, info, warn or error")
+	cmd.Flags().BoolVar(&o.randomPorts, "random-ports", false, "use free ports instead of 7700-7702 and 7800-7802 (tests)")
+	_ = cmd.Flags().MarkHidden("random-ports")
 	return cmd
 }
 
 func runDev(ctx context.Context, o devOptions, stdout, stderr io.Writer) error {
 	logger := newLogger(stderr, o.logLevel, "text")
-	layout, err := loadDevLayout(o.dataDir, o.adminKey)
+	layout, err := loadDevLayout(o.dataDir, o.adminKey, o.randomPorts)
+	if err != nil {
+		return err
+	}
+	nodes, err := startDevNodes(o.dataDir, layout, logger)
+	defer stopDevNodes(nodes, logger)
 	if err != nil {
 		return err
 	}
@@ -77,6 +94,9 @@ func runDev(ctx context.Context, o devOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := waitDevLeader(ctx, peers); err != nil {
+		return err
+	}
+	if err := registerDevNodes(ctx, layout); err != nil {
 		return err
 	}
 	printDev(stdout, o.dataDir, layout)
@@ -91,7 +111,7 @@ func startDevPeers(ctx context.Context, dir string, l devLayout, logger *slog.Lo
 		cfg := defaultPeerConfig()
 		cfg.ID, cfg.DataDir = dp.ID, filepath.Join(dir, dp.ID)
 		cfg.HTTPAddr, cfg.RaftAddr, cfg.GossipAddr = dp.HTTPAddr, dp.RaftAddr, dp.GossipAddr
-		cfg.AdminKey, cfg.ClusterKey = l.AdminKey, l.ClusterKey
+		cfg.AdminKey, cfg.ClusterKey, cfg.NodeKey = l.AdminKey, l.ClusterKey, l.NodeKey
 		cfg.BootstrapExpect = devPeers
 		if i > 0 {
 			cfg.Join = []string{l.Peers[0].GossipAddr}
@@ -158,6 +178,9 @@ func printDev(w io.Writer, dir string, l devLayout) {
 	for _, p := range l.Peers {
 		fmt.Fprintf(w, "  %-6s http://%-16s raft %-16s gossip %s\n", p.ID, p.HTTPAddr, p.RaftAddr, p.GossipAddr)
 	}
+	for _, n := range l.Nodes {
+		fmt.Fprintf(w, "  %-6s http://%-16s (engine node, replica group %s)\n", n.ID, n.HTTPAddr, admin.DefaultGroup)
+	}
 	fmt.Fprintf(w, "\nadmin key: %s   (kept in %s)\n", l.AdminKey, filepath.Join(dir, "dev.json"))
 	fmt.Fprintf(w, "try:       MIROIR_ADMIN_KEY=%s miroirctl --addr http://%s status\n", l.AdminKey, l.Peers[0].HTTPAddr)
 	fmt.Fprintf(w, "SDK URL:   http://%s (the Meilisearch API arrives with the data path)\n", l.Peers[0].HTTPAddr)
@@ -166,7 +189,7 @@ func printDev(w io.Writer, dir string, l devLayout) {
 
 // loadDevLayout reads <dir>/dev.json, or creates it with fresh keys and
 // ports (HTTP 7700..7702 when free). A given admin key wins and is saved.
-func loadDevLayout(dir, adminKey string) (devLayout, error) {
+func loadDevLayout(dir, adminKey string, randomPorts bool) (devLayout, error) {
 	path := filepath.Join(dir, "dev.json")
 	var l devLayout
 	b, err := os.ReadFile(path)
@@ -175,8 +198,14 @@ func loadDevLayout(dir, adminKey string) (devLayout, error) {
 		if err := json.Unmarshal(b, &l); err != nil || len(l.Peers) != devPeers {
 			return l, fmt.Errorf("%s is damaged (%v); remove %s to start a fresh dev cluster", path, err, dir)
 		}
+		if err := completeDevLayout(&l, randomPorts); err != nil {
+			return l, err
+		}
 	case errors.Is(err, os.ErrNotExist):
-		if l, err = newDevLayout(); err != nil {
+		if l, err = newDevLayout(randomPorts); err != nil {
+			return l, err
+		}
+		if err := completeDevLayout(&l, randomPorts); err != nil {
 			return l, err
 		}
 	default:
@@ -192,13 +221,10 @@ func loadDevLayout(dir, adminKey string) (devLayout, error) {
 	return l, os.WriteFile(path, append(out, '\n'), 0o600)
 }
 
-func newDevLayout() (devLayout, error) {
+func newDevLayout(randomPorts bool) (devLayout, error) {
 	l := devLayout{AdminKey: randomKey(), ClusterKey: randomKey()}
 	for i := range devPeers {
-		httpAddr := "127.0.0.1:" + strconv.Itoa(7700+i)
-		if !portFree(httpAddr) {
-			httpAddr = freeAddr()
-		}
+		httpAddr := preferredAddr(7700+i, randomPorts)
 		raft, gossip := freeAddr(), freeAddr()
 		if httpAddr == "" || raft == "" || gossip == "" {
 			return l, errors.New("cannot find free loopback ports")
@@ -206,6 +232,32 @@ func newDevLayout() (devLayout, error) {
 		l.Peers = append(l.Peers, devPeer{ID: "peer" + strconv.Itoa(i+1), HTTPAddr: httpAddr, RaftAddr: raft, GossipAddr: gossip})
 	}
 	return l, nil
+}
+
+// completeDevLayout adds what older layouts lack: the node key and the
+// engine nodes (HTTP 7800..7802 when free).
+func completeDevLayout(l *devLayout, randomPorts bool) error {
+	if l.NodeKey == "" {
+		l.NodeKey = randomKey()
+	}
+	for i := len(l.Nodes); i < devPeers; i++ {
+		addr := preferredAddr(7800+i, randomPorts)
+		if addr == "" {
+			return errors.New("cannot find free loopback ports")
+		}
+		l.Nodes = append(l.Nodes, devNode{ID: "node" + strconv.Itoa(i+1), HTTPAddr: addr})
+	}
+	return nil
+}
+
+// preferredAddr is 127.0.0.1:port when that port is free, else any free
+// loopback address ("" when none).
+func preferredAddr(port int, random bool) string {
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	if random || !portFree(addr) {
+		return freeAddr()
+	}
+	return addr
 }
 
 func randomKey() string {

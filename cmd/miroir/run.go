@@ -20,7 +20,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(serveCmd(getenv, stdout, stderr), devCmd(getenv, stdout, stderr), versionCmd(stdout))
+	root.AddCommand(serveCmd(getenv, stdout, stderr), nodeCmd(getenv, stderr), devCmd(getenv, stdout, stderr), versionCmd(stdout))
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

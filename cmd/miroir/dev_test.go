@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errs syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"dev", "--data-dir", dir, "--random-ports", "--admin-key", testAdminKey},
+			func(string) string { return "" }, &out, &errs)
+	}()
+	waitFor(t, 60*time.Second, "dev banner", func() error {
+		select {
+		case code := <-done:
+			t.Fatalf("dev exited early with %d: %s", code, errs.String())
+		default:
+		}
+		if !strings.Contains(out.String(), "admin key: "+testAdminKey) {
+			return fmt.Errorf("stdout so far: %q", out.String())
+		}
+		return nil
+	})
+	var layout devLayout
+	raw, err := os.ReadFile(filepath.Join(dir, "dev.json"))
+	if err != nil || json.Unmarshal(raw, &layout) != nil || len(layout.Peers) != 3 || len(layout.Nodes) != 3 {
+		t.Fatalf("dev.json: %v %s", err, raw)
+	}
+	for _, p := range layout.Peers {
+		var list struct {
+			Results []struct{ ID, State string }
+		}
+		waitFor(t, 10*time.Second, p.ID+" lists 3 active nodes", func() error {
+			if _, _, err := call("GET", "http://"+p.HTTPAddr+"/_miroir/nodes", "", &list); err != nil {
+				return err
+			}
+			if len(list.Results) != 3 || list.Results[2].State != "active" {
+				return fmt.Errorf("%+v", list)
+			}
+			return nil
+		})
+	}
+	for _, n := range layout.Nodes {
+		if _, code, err := call("GET", "http://"+n.HTTPAddr+"/health", "", nil); code != 200 {
+			t.Fatalf("%s health: %d %v", n.ID, code, err)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("dev exited %d: %s", code, errs.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("dev did not stop after cancel")
+	}
+}
