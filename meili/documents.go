@@ -203,9 +203,9 @@ func malformedJSON(format PayloadFormat, data []byte, err error) *Error {
 	case errors.As(err, &typ), errors.Is(err, errNotObjects):
 		msg = errNotObjects.Error()
 	case errors.As(err, &syn):
-		msg = serdeMessage(syn.Error()) + " at " + lineColumn(data, syn.Offset)
+		msg = serdeMessage(syn.Error(), data) + " at " + lineColumn(data, syn.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		msg = "EOF while parsing a value at " + lineColumn(data, int64(len(data)))
+		msg = "EOF while parsing " + eofContext(data) + " at " + lineColumn(data, int64(len(data)))
 	}
 	const prefix, suffix = 50, 85
 	if len(msg) > prefix+suffix+3 {
@@ -215,22 +215,63 @@ func malformedJSON(format PayloadFormat, data []byte, err error) *Error {
 		"The `%s` payload provided is malformed. `Couldn't serialize document value: %s`.", format, msg)
 }
 
-func serdeMessage(goMsg string) string {
+// serdeMessage maps encoding/json's syntax errors to serde_json's wording.
+// data is the whole input, used to name what an early EOF interrupted.
+func serdeMessage(goMsg string, data []byte) string {
 	switch {
 	case strings.Contains(goMsg, "looking for beginning of object key string"):
 		return "key must be a string"
 	case strings.Contains(goMsg, "looking for beginning of value"):
 		return "expected value"
+	case strings.Contains(goMsg, "after object key:value pair"):
+		return "expected `,` or `}`"
 	case strings.Contains(goMsg, "after object key"):
 		return "expected `:`"
-	case strings.Contains(goMsg, "after object key:value pair"), strings.Contains(goMsg, "after array element"):
-		return "expected `,` or `}`"
+	case strings.Contains(goMsg, "after array element"):
+		return "expected `,` or `]`"
 	case strings.Contains(goMsg, "after top-level value"):
 		return "trailing characters"
 	case strings.Contains(goMsg, "unexpected end of JSON input"):
-		return "EOF while parsing a value"
+		return "EOF while parsing " + eofContext(data)
 	}
 	return goMsg
+}
+
+// eofContext names the innermost construct left open at the end of data,
+// as serde_json does ("a string", "an object", "a list", "a value").
+func eofContext(data []byte) string {
+	var stack []byte
+	var last byte
+	inString, escaped := false, false
+	for _, c := range data {
+		if !inString && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			last = c
+		}
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case inString && c == '"':
+			inString = false
+		case inString:
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			stack = append(stack, c)
+		case (c == '}' || c == ']') && len(stack) > 0:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	switch {
+	case inString:
+		return "a string"
+	case len(stack) == 0 || last == ':' || last == ',':
+		return "a value"
+	case stack[len(stack)-1] == '{':
+		return "an object"
+	}
+	return "a list"
 }
 
 // lineColumn turns a byte offset (Go's SyntaxError.Offset: bytes read up to

@@ -48,6 +48,8 @@ func parseCSVHeader(h string) csvColumn {
 }
 
 func parseCSVDocuments(data []byte, delimiter rune) ([]Document, error) {
+	// The Rust csv crate Meilisearch uses skips a UTF-8 byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = delimiter
 	r.LazyQuotes = true

@@ -37,6 +37,7 @@ func TestParseDocumentsAcceptsEveryFormat(t *testing.T) {
 		{"csv header only", "text/csv", "id,title\n", 0, `[]`},
 		{"csv crlf", "text/csv", "id,title\r\n1,a\r\n", 0, `[{"id":"1","title":"a"}]`},
 		{"csv inf is null", "text/csv", "n:number\ninf\n", 0, `[{"n":null}]`},
+		{"csv with BOM", "text/csv", "\ufeffid\n7\n", 0, `[{"id":"7"}]`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -83,6 +84,12 @@ func TestParseDocumentsErrorsMatchMeilisearch(t *testing.T) {
 			"The `csv` payload provided is malformed: `Error parsing boolean \"doggo\" at line 1: provided string was not `true` or `false``."},
 		{"csv bad number", "text/csv", "title,n:number\nx,doggo\n", 0, CodeMalformedPayload, 400,
 			"The `csv` payload provided is malformed: `Error parsing number \"doggo\" at line 1: invalid float literal`."},
+		{"eof in list", "application/json", `[{"id":1}`, 0, CodeMalformedPayload, 400,
+			"The `json` payload provided is malformed. `Couldn't serialize document value: EOF while parsing a list at line 1 column 9`."},
+		{"eof in object", "application/json", `{"id":1`, 0, CodeMalformedPayload, 400,
+			"The `json` payload provided is malformed. `Couldn't serialize document value: EOF while parsing an object at line 1 column 7`."},
+		{"missing comma", "application/json", `[{"id":1} {"id":2}]`, 0, CodeMalformedPayload, 400,
+			"The `json` payload provided is malformed. `Couldn't serialize document value: expected `,` or `]` at line 1 column 11`."},
 		{"trailing data", "application/json", `[{"id":1}] x`, 0, CodeMalformedPayload, 400,
 			"The `json` payload provided is malformed. `Couldn't serialize document value: trailing characters at line 1 column 12`."},
 	}

@@ -182,7 +182,7 @@ func decodeJSONBody(body []byte) (any, error) {
 		msg := err.Error()
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			msg = serdeMessage(syn.Error()) + " at " + lineColumn(body, syn.Offset)
+			msg = serdeMessage(syn.Error(), body) + " at " + lineColumn(body, syn.Offset)
 		}
 		return nil, Errorf(CodeBadRequest, "The json payload provided is malformed. `%s`.", msg)
 	}
