@@ -179,10 +179,9 @@ func TestOperatorRemovesDeadPeerFromFollower(t *testing.T) {
 
 func TestApplyFailsWithNoLeaderAfterHoldWhenQuorumIsLost(t *testing.T) {
 	c := clustertest.MakeCluster(t, 3, clustertest.WithConfig(func(cfg *cluster.Config) {
-		cfg.HoldTimeout = 300 * time.Millisecond
+		cfg.HoldTimeout = time.Second
 	}))
-	c.WaitForLeader(t, leaderWait)
-	apply(t, c.Leader(), "before", "1")
+	apply(t, c.WaitForLeader(t, leaderWait), "before", "1")
 	survivor := c.Live()[2]
 	c.Kill(0)
 	c.Kill(1)

@@ -149,16 +149,19 @@ func DefaultConfig() Config {
 }
 
 // TestConfig is a preset for in-process clusters on loopback, in the spirit
-// of Consul's test configs: raft at 50 ms, gossip at 20-100 ms, sweeps every
-// 200 ms, a 2 s hold. Use it as an option: TestConfig(&cfg).
+// of Consul's test configs: raft heartbeat and election at 200 ms (lease
+// 100 ms), gossip at 20-100 ms, sweeps every 200 ms, the production 5 s
+// hold. Use it as an option: TestConfig(&cfg). Raft at 50 ms (Consul's
+// value) made leaders step down in a loop under -race on a shared 2-core
+// machine at load 10-20; 200 ms still elects in well under a second.
 func TestConfig(c *Config) {
 	c.RaftBindAddr = "127.0.0.1:0"
 	c.GossipBindAddr = "127.0.0.1:0"
-	c.HeartbeatTimeout = 50 * time.Millisecond
-	c.ElectionTimeout = 50 * time.Millisecond
-	c.LeaderLeaseTimeout = 50 * time.Millisecond
+	c.HeartbeatTimeout = 200 * time.Millisecond
+	c.ElectionTimeout = 200 * time.Millisecond
+	c.LeaderLeaseTimeout = 100 * time.Millisecond
 	c.CommitTimeout = 5 * time.Millisecond
-	c.HoldTimeout = 2 * time.Second
+	c.HoldTimeout = 5 * time.Second
 	c.ApplyTimeout = 5 * time.Second
 	c.LeaveTimeout = 2 * time.Second
 	c.ReconcileInterval = 200 * time.Millisecond

@@ -21,20 +21,33 @@ func (p *Peer) RemovePeer(ctx context.Context, id string) error {
 		return ErrClosed
 	}
 	body, _ := json.Marshal(removeRequest{ID: id})
-	return p.hold(ctx, func() error {
-		if p.raft.State() == raft.Leader {
-			err := p.removeLocal(id)
-			if errors.Is(err, ErrNotLeader) || errors.Is(err, ErrLeadershipLost) {
-				err = errors.Join(errRetry, err)
-			}
-			return err
+	maybeDone := false // an earlier attempt may have removed it
+	err := p.hold(ctx, func() error {
+		err := p.removeOnce(ctx, id, body)
+		if errors.Is(err, ErrLeadershipLost) || errors.Is(err, ErrTimeout) || errors.Is(err, ErrNoLeader) {
+			maybeDone = true
 		}
-		httpAddr, err := p.leaderHTTP()
-		if err != nil {
-			return err
-		}
-		return p.callInternal(ctx, httpAddr, RemovePeerPath, body, &struct{}{})
+		return err
 	})
+	if maybeDone && errors.Is(err, ErrUnknownPeer) {
+		return nil
+	}
+	return err
+}
+
+func (p *Peer) removeOnce(ctx context.Context, id string, body []byte) error {
+	if p.raft.State() == raft.Leader {
+		err := p.removeLocal(id)
+		if errors.Is(err, ErrNotLeader) || errors.Is(err, ErrLeadershipLost) {
+			err = errors.Join(errRetry, err)
+		}
+		return err
+	}
+	httpAddr, err := p.leaderHTTP()
+	if err != nil {
+		return err
+	}
+	return p.callInternal(ctx, httpAddr, RemovePeerPath, body, &struct{}{})
 }
 
 // removeLocal runs on the leader.

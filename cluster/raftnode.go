@@ -42,7 +42,7 @@ func (p *Peer) openRaft() (bool, error) {
 		// The freelist is rebuilt on open instead of written on every
 		// commit (smaller fsyncs, as Consul recommends for raft logs); the
 		// timeout turns a second process on the same data dir into an error.
-		BoltOptions:             &bbolt.Options{NoFreelistSync: true, FreelistType: bbolt.FreelistMapType, Timeout: time.Second},
+		BoltOptions: &bbolt.Options{NoFreelistSync: true, FreelistType: bbolt.FreelistMapType, Timeout: time.Second},
 	})
 	if err != nil {
 		return false, fmt.Errorf("open raft log store: %w", err)
