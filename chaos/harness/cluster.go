@@ -60,8 +60,8 @@ func (c Config) Validate() error {
 		return errors.New("harness: Config.Dir is required")
 	case c.Binary == "":
 		return errors.New("harness: Config.Binary is required (see Build)")
-	case c.Peers < 1:
-		return errors.New("harness: Config.Peers must be >= 1")
+	case c.Peers < 0 || c.Peers+c.Nodes == 0:
+		return errors.New("harness: Config.Peers must be >= 0, with at least one process")
 	case c.Nodes < 0:
 		return errors.New("harness: Config.Nodes must be >= 0")
 	case c.Timeout <= 0:
@@ -165,6 +165,14 @@ func (c *Cluster) Start(ctx context.Context) error {
 		if err := p.Start(); err != nil {
 			return err
 		}
+	}
+	for _, n := range c.Nodes {
+		if err := c.WaitNodeHealthy(ctx, n); err != nil {
+			return err
+		}
+	}
+	if len(c.Peers) == 0 {
+		return nil // nodes only: a baseline without miroir
 	}
 	for _, p := range c.Peers {
 		if err := c.WaitReady(ctx, p); err != nil {

@@ -52,6 +52,7 @@ func fakeMain(args []string) int {
 		state = "Leader"
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {})
 	mux.HandleFunc("/_miroir/ready", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+DefaultConfig().AdminKey {
 			w.WriteHeader(http.StatusUnauthorized)

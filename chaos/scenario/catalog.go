@@ -17,6 +17,7 @@ func Smoke() Scenario {
 func All() []Scenario {
 	leaderLoss := Budgets{WriteRecovery: 3 * time.Second}
 	return []Scenario{
+		{Name: "baseline-one-engine-node", Seed: 10, Baseline: true, Duration: 10 * time.Second},
 		{Name: "leader-sigkill", Seed: 11, Faults: KillPeer(true, 4*time.Second), Budgets: leaderLoss},
 		{Name: "follower-sigkill", Seed: 12, Faults: KillPeer(false, 4*time.Second)},
 		{Name: "leader-sigstop", Seed: 13, Faults: PausePeer(true, 5*time.Second), Budgets: leaderLoss},

@@ -65,6 +65,12 @@ func details(b *strings.Builder, r Report) {
 	if r.FaultStatsAfterHealed != "" {
 		fmt.Fprintf(b, "\nTransport faults applied: %s.\n", r.FaultStatsAfterHealed)
 	}
+	if len(r.Unknowns) > 0 {
+		b.WriteString("\nWrites of unknown outcome (examples):\n\n")
+		for _, u := range r.Unknowns {
+			fmt.Fprintf(b, "- %s\n", u)
+		}
+	}
 	b.WriteString("\nCheckers:\n\n")
 	for _, v := range r.Verdicts {
 		fmt.Fprintf(b, "- %s: %s\n", v.Name, v.Summary())

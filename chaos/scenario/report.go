@@ -30,6 +30,8 @@ type Report struct {
 	FailedSearches        int
 	BudgetViolations      []string
 	FaultStatsAfterHealed string
+	// Unknowns are examples of writes whose outcome stayed unknown.
+	Unknowns []string
 }
 
 // Safe reports whether every checker passed and nothing was lost.
@@ -44,14 +46,16 @@ func (rep Report) Safe() bool {
 
 func (rep *Report) fill(r *Run, ctx context.Context, elapsed time.Duration) {
 	rep.Mode, rep.Elapsed = r.Mode, elapsed
-	sts, err := r.C.WaitConverged(ctx)
-	if err != nil {
-		r.Note("peers did not converge: %v", err)
-	}
 	ops := r.H.Ops()
 	rep.counts(ops, r.Mode)
-	rep.Verdicts = append(rep.Verdicts, history.CheckDigests(peerStates(sts), len(r.C.Peers)))
-	if r.Mode == "data" {
+	if len(r.C.Peers) > 0 {
+		sts, err := r.C.WaitConverged(ctx)
+		if err != nil {
+			r.Note("peers did not converge: %v", err)
+		}
+		rep.Verdicts = append(rep.Verdicts, history.CheckDigests(peerStates(sts), len(r.C.Peers)))
+	}
+	if r.Mode != "admin" {
 		obs, err := r.W.Observe(ctx, ops, nodeTargets(r.C))
 		if err != nil {
 			rep.Err = err.Error()
@@ -92,7 +96,7 @@ func linearizability(ops []history.Op) []history.Verdict {
 
 // writeKinds and readKinds are what availability is measured on.
 func kindsFor(mode string) (writes, reads []history.Kind) {
-	if mode == "data" {
+	if mode != "admin" {
 		return history.WriteKinds, history.ReadKinds
 	}
 	return []history.Kind{history.KindCreate}, []history.Kind{history.KindRead}
@@ -105,6 +109,10 @@ func (rep *Report) counts(ops []history.Op, mode string) {
 	for _, op := range ops {
 		if op.Kind == history.KindSearch && op.Status != history.StatusOK && op.Code != "index_not_found" {
 			rep.FailedSearches++
+		}
+		if history.IsWrite(op.Kind) && op.Status == history.StatusUnknown && len(rep.Unknowns) < 5 {
+			rep.Unknowns = append(rep.Unknowns, fmt.Sprintf("op %d %s %s at %.2fs: task %d %q code %q err %q",
+				op.ID, op.Kind, op.Index, float64(op.Call)/1e9, op.TaskUID, op.TaskStatus, op.Code, op.Err))
 		}
 	}
 }

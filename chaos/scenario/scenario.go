@@ -36,6 +36,10 @@ type Scenario struct {
 	Faults func(ctx context.Context, r *Run) error
 	// Budgets are liveness limits checked on the report (DESIGN §12).
 	Budgets Budgets
+	// Baseline runs the workload straight against one engine node, without
+	// miroir: every checker must pass there, which proves the workload and
+	// the checkers (and the engine) before miroir is judged.
+	Baseline bool
 }
 
 // Budgets are the liveness promises a scenario holds the cluster to. Zero
@@ -138,7 +142,7 @@ func Execute(t testing.TB, caps Capabilities, sc Scenario) Report {
 		rep.Skipped = "needs network fault hooks: `miroir serve --chaos-control <addr>` (cmd) wiring cluster.Config.WrapStreamLayer/WrapTransport to chaos.NewFaultyStreamLayer/NewFaultyTransport"
 		return rep
 	}
-	if sc.Data && !caps.Nodes {
+	if (sc.Data || sc.Baseline) && !caps.Nodes {
 		rep.Skipped = "needs engine nodes: `miroir node --http-addr --data-dir --master-key` (engine + cmd)"
 		return rep
 	}
@@ -149,6 +153,9 @@ func Execute(t testing.TB, caps Capabilities, sc Scenario) Report {
 	cfg.Nodes = 0
 	if caps.Nodes {
 		cfg.Nodes = sc.Nodes
+	}
+	if sc.Baseline {
+		cfg.Peers, cfg.Nodes = 0, 1
 	}
 	c := harness.StartT(t, ctx, cfg)
 	r := &Run{T: t, Sc: sc, C: c, H: history.New(), Rng: rand.New(rand.NewPCG(sc.Seed, 99)), Mode: "admin"}
@@ -178,7 +185,10 @@ func (r *Run) prepare(ctx context.Context) error {
 	wc := workload.DefaultConfig()
 	wc.Peers, wc.MasterKey, wc.AdminKey = peers, c.Cfg.MasterKey, c.Cfg.AdminKey
 	wc.Seed, wc.Name = r.Sc.Seed, "chaos"
-	if len(c.Nodes) > 0 && servesMeilisearch(ctx, c) {
+	if r.Sc.Baseline {
+		r.Mode = "baseline"
+		wc.Peers, wc.MasterKey = []string{c.Nodes[0].HTTPAddr}, c.Cfg.NodeKey
+	} else if len(c.Nodes) > 0 && servesMeilisearch(ctx, c) {
 		r.Mode = "data"
 		if err := c.RegisterNodes(ctx); err != nil {
 			return err
@@ -191,7 +201,7 @@ func (r *Run) prepare(ctx context.Context) error {
 		return err
 	}
 	r.W = w
-	if r.Mode == "data" {
+	if r.Mode != "admin" {
 		return w.Setup(ctx)
 	}
 	return nil

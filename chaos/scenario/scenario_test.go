@@ -75,6 +75,9 @@ func judge(t *testing.T, rep Report, strict bool) {
 	for _, f := range rep.Faults {
 		t.Logf("  %s", f)
 	}
+	for _, u := range rep.Unknowns {
+		t.Logf("  unknown: %s", u)
+	}
 	for _, v := range rep.Verdicts {
 		if v.Fatal() {
 			t.Errorf("%s: %s\n%s\n%s", v.Name, v.Summary(), strings.Join(v.Details, "\n"), strings.Join(v.Notes, "\n"))

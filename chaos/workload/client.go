@@ -31,9 +31,12 @@ func (w *Workload) newClient(id int) *client {
 	}
 }
 
+// loop runs operations until ctx ends. An operation in flight then runs to
+// its end (bounded by the request and task timeouts), so the end of a run
+// does not turn finished writes into unknown ones.
 func (c *client) loop(ctx context.Context) {
 	for ctx.Err() == nil {
-		c.step(ctx)
+		c.step(context.WithoutCancel(ctx))
 		if c.w.cfg.Interval > 0 {
 			t := time.NewTimer(c.w.cfg.Interval)
 			select {
