@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,9 +36,11 @@ type testCluster struct {
 	addrs   []string
 	client  meilisearch.ServiceManager
 	watcher *proxy.TaskWatcher
+	cancel  context.CancelFunc
+	dirs    []string
 }
 
-func startCluster(t *testing.T, nodes, rf, shards int) *testCluster {
+func startCluster(t *testing.T, nodes, rf, shards int, opts ...func(*proxy.Config)) *testCluster {
 	t.Helper()
 	tc := &testCluster{t: t, cat: proxytest.New()}
 	if err := tc.cat.AddGroup("g1", rf); err != nil {
@@ -46,6 +49,7 @@ func startCluster(t *testing.T, nodes, rf, shards int) *testCluster {
 	for i := range nodes {
 		cfg := engine.DefaultConfig()
 		cfg.DataDir = t.TempDir()
+		tc.dirs = append(tc.dirs, cfg.DataDir)
 		cfg.MasterKey = testNodeKey
 		srv, err := engine.New(cfg, slog.New(slog.DiscardHandler))
 		if err != nil {
@@ -66,6 +70,9 @@ func startCluster(t *testing.T, nodes, rf, shards int) *testCluster {
 	cfg := proxy.DefaultConfig()
 	cfg.MasterKey, cfg.NodeKey, cfg.DefaultShards = testMasterKey, testNodeKey, shards
 	cfg.NodeTimeout = 3 * time.Second
+	for _, o := range opts {
+		o(&cfg)
+	}
 	p, err := proxy.New(cfg, proxy.Deps{State: tc.cat, Catalog: tc.cat}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +100,7 @@ func startCluster(t *testing.T, nodes, rf, shards int) *testCluster {
 		_ = tc.watcher.Close()
 		_ = p.Close()
 	})
-	tc.proxy, tc.url = p, hs.URL
+	tc.proxy, tc.url, tc.cancel = p, hs.URL, cancel
 	tc.client = meilisearch.New(hs.URL, meilisearch.WithAPIKey(testMasterKey))
 	return tc
 }
@@ -139,4 +146,36 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// restartNode starts node i again on its old address and data.
+func (tc *testCluster) restartNode(i int) {
+	tc.t.Helper()
+	cfg := engine.DefaultConfig()
+	cfg.DataDir, cfg.MasterKey = tc.dirs[i], testNodeKey
+	srv, err := engine.New(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", strings.TrimPrefix(tc.addrs[i], "http://"))
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	go func() { _ = srv.Serve(ln) }()
+	tc.t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	tc.nodes[i] = srv
+}
+
+// rawRequest sends a request with the master key and returns the response.
+func (tc *testCluster) rawRequest(method, path, body string) *http.Response {
+	tc.t.Helper()
+	req, _ := http.NewRequest(method, tc.url+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testMasterKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }

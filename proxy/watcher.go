@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -222,6 +223,9 @@ func foldNodeTasks(t store.Task, nodes map[string]store.Node, rf map[string]int,
 		case store.TaskFailed:
 			if f.err == nil {
 				f.err = nt.Error
+				if f.err == nil {
+					f.err = taskError(fmt.Errorf("node %s failed the task without an error", id))
+				}
 			}
 		case store.TaskCanceled:
 			canceled = true

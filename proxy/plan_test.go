@@ -1,0 +1,162 @@
+package proxy
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/miroir-search/miroir/store"
+)
+
+// testTopology builds a state with groups of nodes and returns the
+// topology of one index over it.
+func testTopology(t *testing.T, shards int, groups map[string]int, nodesPerGroup int) *topology {
+	t.Helper()
+	s := store.New()
+	now := time.Unix(0, 0)
+	for g, rf := range groups {
+		if err := s.AddGroup(store.Group{ID: g, RF: rf, State: store.GroupActive}, now); err != nil {
+			t.Fatal(err)
+		}
+		for i := range nodesPerGroup {
+			id := fmt.Sprintf("%s-n%d", g, i)
+			if err := s.AddNode(store.Node{ID: id, Addr: "http://" + id, Group: g, State: store.NodeActive}, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	idx, err := s.CreateIndex(store.NewIndex{UID: "films", Shards: shards}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c placementCache
+	return &topology{index: idx, nodes: nodeMap(s), place: c.get(s, idx)}
+}
+
+func always(store.Node) bool { return true }
+
+func TestReadPlanCoversEachShardExactlyOnce(t *testing.T) {
+	cases := []struct {
+		name   string
+		groups map[string]int
+		nodes  int
+	}{
+		{"RF1 one group", map[string]int{"g1": 1}, 3},
+		{"RF2 one group", map[string]int{"g1": 2}, 3},
+		{"RF3 one group", map[string]int{"g1": 3}, 3},
+		{"RF2 two groups", map[string]int{"g1": 2, "g2": 2}, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			top := testTopology(t, 64, tc.groups, tc.nodes)
+			for rr := uint64(0); rr < 8; rr++ {
+				plan := planRead(top, allShards(64), rr, always, nil)
+				var seen []int
+				for _, part := range plan.parts {
+					seen = append(seen, part.shards...)
+					held := top.place.groups[0].held[part.node.ID]
+					for _, g := range top.place.groups {
+						if n, ok := g.held[part.node.ID]; ok {
+							held = n
+						}
+					}
+					if part.restrict != (held != len(part.shards)) {
+						t.Fatalf("node %s covers %d of %d held shards, restrict=%v", part.node.ID, len(part.shards), held, part.restrict)
+					}
+				}
+				slices.Sort(seen)
+				if !slices.Equal(seen, allShards(64)) || len(plan.missing) != 0 {
+					t.Fatalf("rr %d: shards %v, missing %v", rr, seen, plan.missing)
+				}
+			}
+		})
+	}
+}
+
+func TestReadPlanBorrowsFromAnotherGroupAndReportsMissing(t *testing.T) {
+	top := testTopology(t, 16, map[string]int{"g1": 1, "g2": 1}, 2)
+	down := map[string]bool{"g1-n0": true}
+	plan := planRead(top, allShards(16), 0, always, down)
+	if len(plan.missing) != 0 {
+		t.Fatalf("missing %v although g2 holds every shard", plan.missing)
+	}
+	for _, part := range plan.parts {
+		if part.node.ID == "g1-n0" {
+			t.Fatal("plan used an avoided node")
+		}
+	}
+	down["g2-n0"], down["g2-n1"] = true, true
+	plan = planRead(top, allShards(16), 0, always, down)
+	var held []int
+	for s := range 16 {
+		if top.place.groups[0].owners[s][0] == "g1-n0" {
+			held = append(held, s)
+		}
+	}
+	if !slices.Equal(plan.missing, held) {
+		t.Fatalf("missing %v, want the shards only g1-n0 holds %v", plan.missing, held)
+	}
+}
+
+func TestShardFilterListsSortedShards(t *testing.T) {
+	if got := shardFilter([]int{7, 2, 11}); got != "_miroir_shard IN [2,7,11]" {
+		t.Fatal(got)
+	}
+}
+
+func TestJudgeAppliesWriteQuorum(t *testing.T) {
+	top := testTopology(t, 8, map[string]int{"g1": 2}, 3)
+	down := top.place.groups[0].owners[0][0]
+	ok := map[string]bool{}
+	for id := range top.nodes {
+		ok[id] = id != down
+	}
+	for _, tc := range []struct {
+		quorum string
+		failed bool
+	}{{QuorumMajority, true}, {QuorumAll, true}, {QuorumOne, false}} {
+		p := &Proxy{cfg: DefaultConfig()}
+		p.cfg.WriteQuorum = tc.quorum
+		q := p.judge(top, []int{0}, ok)
+		if (len(q.failedShards) > 0) != tc.failed || !slices.Equal(q.missed, []string{down}) {
+			t.Fatalf("%s: %+v", tc.quorum, q)
+		}
+	}
+}
+
+func TestFoldNodeTasksAggregatesStatuses(t *testing.T) {
+	nodes := map[string]store.Node{"a": {ID: "a", Group: "g"}, "b": {ID: "b", Group: "g"}, "c": {ID: "c", Group: "g", State: store.NodeFailed}}
+	task := store.Task{UID: 9, NodeTasks: map[string]uint64{"a": 1, "b": 2}}
+	fin := time.Unix(100, 0)
+	nt := func(uid uint64, st store.TaskStatus, deleted int) nodeTask {
+		return nodeTask{UID: uid, Status: st, FinishedAt: &fin, Details: []byte(fmt.Sprintf(`{"deletedDocuments":%d}`, deleted))}
+	}
+	cases := []struct {
+		name string
+		seen map[nodeTaskKey]nodeTask
+		want store.TaskStatus
+	}{
+		{"all enqueued", map[nodeTaskKey]nodeTask{{"a", 1}: {Status: store.TaskEnqueued}, {"b", 2}: {Status: store.TaskEnqueued}}, store.TaskEnqueued},
+		{"one processing", map[nodeTaskKey]nodeTask{{"a", 1}: {Status: store.TaskProcessing}, {"b", 2}: {Status: store.TaskEnqueued}}, store.TaskProcessing},
+		{"one done, one unknown", map[nodeTaskKey]nodeTask{{"a", 1}: nt(1, store.TaskSucceeded, 3)}, store.TaskProcessing},
+		{"all succeeded", map[nodeTaskKey]nodeTask{{"a", 1}: nt(1, store.TaskSucceeded, 3), {"b", 2}: nt(2, store.TaskSucceeded, 3)}, store.TaskSucceeded},
+		{"one failed", map[nodeTaskKey]nodeTask{{"a", 1}: nt(1, store.TaskFailed, 0), {"b", 2}: nt(2, store.TaskSucceeded, 3)}, store.TaskFailed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := foldNodeTasks(task, nodes, map[string]int{"g": 2}, tc.seen)
+			if f.status != tc.want {
+				t.Fatalf("got %s, want %s", f.status, tc.want)
+			}
+			if tc.want == store.TaskSucceeded && f.deletedEstimate() != 3 {
+				t.Fatalf("deleted %d, want 3 (6 over RF 2)", f.deletedEstimate())
+			}
+		})
+	}
+	withFailedNode := store.Task{UID: 10, NodeTasks: map[string]uint64{"a": 1, "c": 5}}
+	f := foldNodeTasks(withFailedNode, nodes, nil, map[nodeTaskKey]nodeTask{{"a", 1}: nt(1, store.TaskSucceeded, 0)})
+	if f.status != store.TaskSucceeded {
+		t.Fatalf("a node declared failed must not hold a task open: %s", f.status)
+	}
+}
