@@ -30,7 +30,11 @@ var errRetry = errors.New("retry")
 // ErrTimeout mean the entry may still commit: commands are idempotent by
 // request id (the fsm guarantees it), so the caller may retry the same cmd.
 // A Go error returned by the FSM's Apply comes back as *FSMError with the
-// entry's index.
+// entry's index. ctx bounds the hold, the enqueue on the leader and the
+// forwarding round trip; once raft accepted the entry on this leader, Apply
+// waits for raft to resolve it (commit, or leadership loss within
+// LeaderLeaseTimeout), so it never reports failure for an entry that is
+// still on its way to commit without saying ErrLeadershipLost.
 func (p *Peer) Apply(ctx context.Context, cmd []byte) (Applied, error) {
 	if !p.isStarted() {
 		return Applied{}, ErrClosed

@@ -260,3 +260,59 @@ func TestMetricsExposeRaftStateAndForwards(t *testing.T) {
 	}
 	c.EnsureSame(t)
 }
+
+func TestWholeClusterRestartKeepsStateWithoutBootstrappingAgain(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3, clustertest.WithConfig(func(cfg *cluster.Config) {
+		cfg.GossipEncrypt = true // and gossip works encrypted with the cluster key
+	}))
+	leader := c.WaitForLeader(t, leaderWait)
+	a := apply(t, leader, "kept", "yes")
+	c.EnsureSame(t)
+	term := leader.Peer.Stats().Term
+	for i := range 3 {
+		c.Stop(i)
+	}
+	for i := range 3 {
+		c.Restart(i)
+	}
+	leader = c.WaitForLeader(t, leaderWait)
+	s := leader.Peer.Stats()
+	if s.Term <= term || len(s.Servers) != 3 {
+		t.Fatalf("after restart: term %d (was %d), servers %+v", s.Term, term, s.Servers)
+	}
+	for _, n := range c.Live() {
+		waitApplied(t, n, a.Index)
+		if v, _ := n.KV().Get("kept"); v != "yes" {
+			t.Fatalf("%s lost kept=yes", n.Config.PeerID)
+		}
+	}
+	members := leader.Peer.Members()
+	alive := 0
+	for _, m := range members {
+		if m.Status == cluster.MemberAlive && m.Meta.HTTPAddr != "" && m.Meta.RaftAddr != "" {
+			alive++
+		}
+	}
+	if alive != 3 {
+		t.Fatalf("members %+v, want 3 alive with addresses", members)
+	}
+	c.EnsureSame(t)
+}
+
+func TestApplyHonoursCallerDeadlineWhileHolding(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	survivor := c.Live()[0]
+	c.Kill(1)
+	c.Kill(2)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := survivor.Peer.Apply(ctx, clustertest.Set("k", "v"))
+	if !errors.Is(err, cluster.ErrTimeout) {
+		t.Fatalf("apply past the caller's deadline = %v, want ErrTimeout", err)
+	}
+	c.Restart(1)
+	c.Restart(2)
+	c.WaitForLeader(t, leaderWait)
+	c.EnsureSame(t)
+}
