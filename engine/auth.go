@@ -2,6 +2,7 @@ package engine
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,20 +19,16 @@ type authority struct {
 	st     *store
 	master string
 
-	mu   sync.RWMutex
-	keys map[string]*apiKey // uid -> key
+	mu     sync.RWMutex
+	keys   map[string]*apiKey // uid -> key (without its value)
+	values map[string]string  // derived key value -> uid
 }
 
 // grant is what an authorised request may touch; handlers that find index
 // uids in the body (create index, swap, multi-search) ask it.
 type grant struct {
-	indexes []string          // nil = every index
-	search  map[string]*rules // tenant token search rules; nil = no token
-}
-
-// rules is one tenant-token search rule: the filter ANDed into searches.
-type rules struct {
-	filter any
+	indexes []string            // nil = every index
+	tenant  *meili.TenantClaims // set for a tenant token
 }
 
 const grantKey = "miroir.grant"
@@ -49,8 +46,8 @@ func (g *grant) allowsIndex(uid string) bool {
 	if g.indexes != nil && !indexMatches(g.indexes, uid) {
 		return false
 	}
-	if g.search != nil {
-		_, ok := matchRule(g.search, uid)
+	if g.tenant != nil {
+		_, ok := g.tenant.FilterFor(uid)
 		return ok
 	}
 	return true
@@ -68,56 +65,16 @@ func (g *grant) allowsTask(t *task) bool {
 
 // searchFilter returns the tenant-token filter for uid (nil when none).
 func (g *grant) searchFilter(uid string) any {
-	if g.search == nil {
+	if g.tenant == nil {
 		return nil
 	}
-	if r, ok := matchRule(g.search, uid); ok && r != nil {
-		return r.filter
-	}
-	return nil
+	f, _ := g.tenant.FilterFor(uid)
+	return f
 }
 
-func matchRule(rs map[string]*rules, uid string) (*rules, bool) {
-	if r, ok := rs[uid]; ok {
-		return r, true
-	}
-	best := ""
-	for p := range rs {
-		if strings.HasSuffix(p, "*") && strings.HasPrefix(uid, strings.TrimSuffix(p, "*")) && len(p) > len(best) {
-			best = p
-		}
-	}
-	if best == "" {
-		return nil, false
-	}
-	return rs[best], true
-}
-
-// indexMatches applies Meilisearch's index patterns: exact uids, "*", and
-// prefixes ending in "*".
+// indexMatches applies Meilisearch's index patterns.
 func indexMatches(patterns []string, uid string) bool {
-	for _, p := range patterns {
-		if p == "*" || p == uid || (strings.HasSuffix(p, "*") && strings.HasPrefix(uid, strings.TrimSuffix(p, "*"))) {
-			return true
-		}
-	}
-	return false
-}
-
-// actionAllows applies Meilisearch's action wildcards: "*", "group.*" and
-// "*.get" (every read, keys aside).
-func actionAllows(actions []string, action string) bool {
-	for _, a := range actions {
-		switch {
-		case a == "*" || a == action:
-			return true
-		case strings.HasSuffix(a, ".*") && strings.HasPrefix(action, strings.TrimSuffix(a, "*")):
-			return true
-		case a == "*.get" && strings.HasSuffix(action, ".get") && action != actKeysGet:
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(patterns, func(p string) bool { return meili.IndexPatternMatches(p, uid) })
 }
 
 func errMissingHeader() *meili.Error {
@@ -169,7 +126,7 @@ func (a *authority) check(r *http.Request, action, uid string, now time.Time) (*
 		return a.tenantGrant(token, uid, now)
 	}
 	k, ok := a.byValue(token)
-	if !ok || k.expired(now) || !actionAllows(k.Actions, action) {
+	if !ok || !meili.KeyAllows(k, meili.Action(action), "", now) {
 		return nil, errInvalidKey()
 	}
 	g := &grant{}
@@ -183,7 +140,30 @@ func (a *authority) check(r *http.Request, action, uid string, now time.Time) (*
 }
 
 // tenantGrant validates a tenant token (a JWT signed with an API key) for a
-// search on uid.
+// search on uid ("" for multi-search, whose handler checks each index).
 func (a *authority) tenantGrant(token, uid string, now time.Time) (*grant, error) {
-	return nil, errInvalidKey()
+	tc, err := meili.ValidateTenantToken(token, a.keyByUID, now)
+	if err != nil {
+		if errors.Is(err, meili.ErrNotTenantToken) {
+			return nil, errInvalidKey()
+		}
+		return nil, err
+	}
+	g := &grant{tenant: tc}
+	if uid != "" {
+		if err := tc.AuthorizeIndex(uid); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func (a *authority) keyByUID(uid string) (meili.Key, bool) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	k, ok := a.keys[uid]
+	if !ok {
+		return meili.Key{}, false
+	}
+	return a.withValue(k), true
 }

@@ -1,6 +1,10 @@
 package engine
 
 import (
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/miroir-search/miroir/meili"
 	"net/http"
 	"testing"
 )
@@ -38,7 +42,7 @@ func TestDefaultKeysAndKeyEnforcement(t *testing.T) {
 	for _, k := range list["results"].([]any) {
 		km := k.(map[string]any)
 		names[km["name"].(string)] = km["key"].(string)
-		if km["key"] != deriveKey("masterKey", km["uid"].(string)) {
+		if km["key"] != meili.DeriveKey("masterKey", km["uid"].(string)) {
 			t.Fatalf("key value is not HMAC(master, uid): %v", km)
 		}
 	}
@@ -79,5 +83,38 @@ func TestDefaultKeysAndKeyEnforcement(t *testing.T) {
 	}
 	if code, _ := n.do(http.MethodPost, "/indexes/books/search", map[string]any{}, "Authorization", bearer); code != http.StatusForbidden {
 		t.Fatalf("deleted key still works: %d", code)
+	}
+}
+
+func TestTenantTokenFilterIsANDedIntoSearches(t *testing.T) {
+	n := startNode(t, "masterKey")
+	n.succeed(n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books))
+	n.succeed(n.mustEnqueue(http.MethodPut, "/indexes/books/settings/filterable-attributes", []string{"genre"}))
+	n.succeed(n.mustEnqueue(http.MethodPost, "/indexes", map[string]any{"uid": "secret"}))
+	_, list := n.do(http.MethodGet, "/keys", nil)
+	var uid, value string
+	for _, k := range list["results"].([]any) {
+		if km := k.(map[string]any); km["name"] == "Default Search API Key" {
+			uid, value = km["uid"].(string), km["key"].(string)
+		}
+	}
+	token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"apiKeyUid":   uid,
+		"searchRules": map[string]any{"books": map[string]any{"filter": "genre = tale"}},
+		"exp":         time.Now().Add(time.Hour).Unix(),
+	}).SignedString([]byte(value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer := "Bearer " + token
+	code, res := n.do(http.MethodPost, "/indexes/books/search", map[string]any{"q": ""}, "Authorization", bearer)
+	if code != http.StatusOK || len(res["hits"].([]any)) != 2 {
+		t.Fatalf("tenant search: %d %v", code, res)
+	}
+	if code, _ := n.do(http.MethodPost, "/indexes/secret/search", map[string]any{}, "Authorization", bearer); code != http.StatusForbidden {
+		t.Fatalf("search outside the token's rules: %d", code)
+	}
+	if code, _ := n.do(http.MethodGet, "/indexes/books/documents", nil, "Authorization", bearer); code != http.StatusForbidden {
+		t.Fatalf("tenant token on a non-search route: %d", code)
 	}
 }

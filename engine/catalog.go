@@ -77,7 +77,7 @@ func openCatalog(st *store, dataDir string, log *slog.Logger) (*catalog, error) 
 	}
 	used := map[string]bool{}
 	for _, m := range metas {
-		is, err := index.SettingsFromJSON(m.Settings.full())
+		is, err := index.SettingsFromJSON(m.Settings.full(nil))
 		if err != nil {
 			c.closeAll()
 			return nil, fmt.Errorf("engine: settings of index %q: %w", m.UID, err)

@@ -77,7 +77,7 @@ func (s *Server) exportAll(w *bufio.Writer) error {
 		if !ok {
 			continue
 		}
-		head := map[string]any{"index": m.UID, "primaryKey": idx.PrimaryKey(), "settings": m.Settings.full()}
+		head := map[string]any{"index": m.UID, "primaryKey": idx.PrimaryKey(), "settings": m.Settings.full(nil)}
 		if err := enc.Encode(head); err != nil {
 			return err
 		}

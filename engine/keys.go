@@ -1,43 +1,18 @@
 package engine
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/miroir-search/miroir/meili"
 	bolt "go.etcd.io/bbolt"
 )
 
-// apiKey is a Meilisearch API key as stored and as listed (field order is
-// Meilisearch's). Key is derived from the master key and the uid, never
-// stored.
-type apiKey struct {
-	Name        *string    `json:"name"`
-	Description *string    `json:"description"`
-	Key         string     `json:"key"`
-	UID         string     `json:"uid"`
-	Actions     []string   `json:"actions"`
-	Indexes     []string   `json:"indexes"`
-	ExpiresAt   *time.Time `json:"expiresAt"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	UpdatedAt   time.Time  `json:"updatedAt"`
-}
-
-func (k *apiKey) expired(now time.Time) bool {
-	return k.ExpiresAt != nil && !now.Before(*k.ExpiresAt)
-}
-
-// deriveKey is Meilisearch's key value: hex(HMAC-SHA256(master, uid)).
-func deriveKey(master, uid string) string {
-	m := hmac.New(sha256.New, []byte(master))
-	m.Write([]byte(uid))
-	return hex.EncodeToString(m.Sum(nil))
-}
+// apiKey is a Meilisearch API key. It is stored without its value, which
+// is always meili.DeriveKey(master, uid).
+type apiKey = meili.Key
 
 func newUUID() string {
 	var b [16]byte
@@ -47,42 +22,20 @@ func newUUID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-// defaultKeys are the keys Meilisearch creates on first start with a master key.
-var defaultKeys = []struct {
-	name, description string
-	actions           []string
-}{
-	{"Default Search API Key", "Use it to search from the frontend", []string{"search"}},
-	{"Default Admin API Key", "Use it for anything that is not a search operation. Caution! Do not expose it on a public frontend", []string{"*"}},
-	{"Default Read-Only Admin API Key", "Use it to read information across the whole database. Caution! Do not expose it on a public frontend", []string{"*.get", "keys.get"}},
-	{"Default Chat API Key", "Use it to chat and search from the frontend", []string{"chatCompletions", "search"}},
-}
-
 func newAuthority(st *store, master string) (*authority, error) {
-	a := &authority{st: st, master: master, keys: map[string]*apiKey{}}
+	a := &authority{st: st, master: master, keys: map[string]*apiKey{}, values: map[string]string{}}
 	err := st.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketKeys)
 		if master != "" && tx.Bucket(bucketMeta).Get(metaKeysInit) == nil {
-			now := time.Now().UTC()
-			for i, d := range defaultKeys {
-				name, desc := d.name, d.description
-				k := &apiKey{Name: &name, Description: &desc, UID: newUUID(), Actions: d.actions,
-					Indexes: []string{"*"}, CreatedAt: now.Add(time.Duration(i) * time.Microsecond)}
-				k.UpdatedAt = k.CreatedAt
-				if err := putJSON(tx, bucketKeys, []byte(k.UID), k); err != nil {
-					return err
-				}
-			}
-			if err := tx.Bucket(bucketMeta).Put(metaKeysInit, []byte{1}); err != nil {
+			if err := createDefaultKeys(tx, master); err != nil {
 				return err
 			}
 		}
-		return b.ForEach(func(_, v []byte) error {
+		return tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
 			k := new(apiKey)
 			if err := json.Unmarshal(v, k); err != nil {
 				return err
 			}
-			a.keys[k.UID] = k
+			a.index(k)
 			return nil
 		})
 	})
@@ -92,23 +45,45 @@ func newAuthority(st *store, master string) (*authority, error) {
 	return a, nil
 }
 
+// createDefaultKeys stores Meilisearch's four default keys, once per data
+// directory. Creation times differ by a microsecond so listings are stable.
+func createDefaultKeys(tx *bolt.Tx, master string) error {
+	uids := [4]string{newUUID(), newUUID(), newUUID(), newUUID()}
+	now := time.Now().UTC()
+	for i, k := range meili.DefaultKeys(master, uids, now) {
+		k.Key = ""
+		k.CreatedAt = now.Add(time.Duration(i) * time.Microsecond)
+		k.UpdatedAt = k.CreatedAt
+		if err := putJSON(tx, bucketKeys, []byte(k.UID), k); err != nil {
+			return err
+		}
+	}
+	return tx.Bucket(bucketMeta).Put(metaKeysInit, []byte{1})
+}
+
+// index adds k to the in-memory maps; callers hold a.mu or own a.
+func (a *authority) index(k *apiKey) {
+	k.Key = ""
+	a.keys[k.UID] = k
+	a.values[meili.DeriveKey(a.master, k.UID)] = k.UID
+}
+
 // withValue returns a copy of k with its derived key value filled in.
 func (a *authority) withValue(k *apiKey) apiKey {
 	c := *k
-	c.Key = deriveKey(a.master, k.UID)
+	c.Key = meili.DeriveKey(a.master, k.UID)
 	return c
 }
 
-// byValue finds the key whose derived value is v.
+// byValue finds the key whose value is v.
 func (a *authority) byValue(v string) (apiKey, bool) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	for _, k := range a.keys {
-		if subtle.ConstantTimeCompare([]byte(deriveKey(a.master, k.UID)), []byte(v)) == 1 {
-			return a.withValue(k), true
-		}
+	uid, ok := a.values[v]
+	if !ok {
+		return apiKey{}, false
 	}
-	return apiKey{}, false
+	return a.withValue(a.keys[uid]), true
 }
 
 // lookup finds a key by uid or by value.
@@ -129,7 +104,7 @@ func (a *authority) save(k apiKey) error {
 		return err
 	}
 	a.mu.Lock()
-	a.keys[k.UID] = &k
+	a.index(&k)
 	a.mu.Unlock()
 	return nil
 }
@@ -141,6 +116,7 @@ func (a *authority) remove(uid string) error {
 	}
 	a.mu.Lock()
 	delete(a.keys, uid)
+	delete(a.values, meili.DeriveKey(a.master, uid))
 	a.mu.Unlock()
 	return nil
 }

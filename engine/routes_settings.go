@@ -32,7 +32,7 @@ func (s *Server) getSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSONBlob(http.StatusOK, m.Settings.full())
+	return c.JSONBlob(http.StatusOK, m.Settings.full(s.features()))
 }
 
 func (s *Server) getSetting(sp *settingSpec) echo.HandlerFunc {
@@ -153,7 +153,7 @@ func (s *Server) execSettings(t *task, p *payload) outcome {
 		cur = m.Settings
 	}
 	next := cur.apply(patch)
-	is, err := index.SettingsFromJSON(next.full())
+	is, err := index.SettingsFromJSON(next.full(nil))
 	if err == nil {
 		err = idx.UpdateSettings(t.UID, is)
 	}

@@ -96,7 +96,12 @@ func (s *Server) taskCommand(c echo.Context, kind string, eligible func(*task) b
 	}
 	d := details("matchedTasks", len(matched), countKey, nil, "originalFilter", orig)
 	t := &task{Type: kind, Details: d, CustomMetadata: customMetadata(c)}
-	return s.accepted(c, t, &payload{Query: orig, Matched: matched})
+	saved, err := s.q.enqueue(t, &payload{Query: orig, Matched: matched})
+	if err != nil {
+		return internalErr(err)
+	}
+	// Meilisearch answers these two routes 200, not 202.
+	return c.JSON(http.StatusOK, saved.summary())
 }
 
 func (s *Server) cancelTasks(c echo.Context) error {

@@ -42,7 +42,7 @@ var settingSpecs = []settingSpec{
 	{name: "pagination", route: "pagination", patch: true, def: `{"maxTotalHits":1000}`, check: pagination, code: meili.CodeInvalidSettingsPagination, support: true},
 	{name: "embedders", route: "embedders", patch: true, def: `{}`, check: noEmbedders, code: meili.CodeInvalidSettingsEmbedders, support: true},
 	{name: "searchCutoffMs", route: "search-cutoff-ms", def: `null`, check: optUint, code: "invalid_settings_search_cutoff_ms"},
-	{name: "localizedAttributes", route: "localized-attributes", def: `null`, check: anyList, code: "invalid_settings_localized_attributes"},
+	{name: "localizedAttributes", route: "localized-attributes", def: `null`, check: localizedAttributes, code: "invalid_settings_localized_attributes"},
 	{name: "facetSearch", route: "facet-search", def: `true`, check: boolean, code: "invalid_settings_facet_search", support: true},
 	{name: "prefixSearch", route: "prefix-search", def: `"indexingTime"`, check: oneOf("indexingTime", "disabled"), code: "invalid_settings_prefix_search", support: true},
 	{name: "chat", route: "chat", patch: true, def: defaultChatJSON, check: object, code: "invalid_settings_chat"},
@@ -61,15 +61,16 @@ func specByName(name string) (*settingSpec, bool) {
 // settingsDoc is an index's explicitly set settings, by JSON name.
 type settingsDoc map[string]json.RawMessage
 
-// full returns every setting (defaults filled) in Meilisearch's order.
-func (d settingsDoc) full() json.RawMessage {
+// full returns every setting (defaults filled) in Meilisearch's order;
+// experimental settings show only when set or when their feature is on.
+func (d settingsDoc) full(features map[string]bool) json.RawMessage {
 	var b bytes.Buffer
 	b.WriteByte('{')
 	first := true
 	for _, sp := range settingSpecs {
 		v, set := d[sp.name]
 		if !set {
-			if sp.hidden {
+			if sp.hidden && !features[sp.name] {
 				continue
 			}
 			v = json.RawMessage(sp.def)

@@ -163,8 +163,8 @@ func faceting(raw json.RawMessage) error {
 		return err
 	}
 	for k, v := range f.SortFacetValuesBy {
-		if v != "alpha" && v != "count" {
-			return fmt.Errorf("Unknown value `%s` at `.sortFacetValuesBy.%s`: expected one of `alpha`, `count`", v, k)
+		if v != "alpha" && v != "count" && v != "sampledCount" {
+			return fmt.Errorf("Unknown value `%s` at `.sortFacetValuesBy.%s`: expected one of `alpha`, `count`, `sampledCount`", v, k)
 		}
 	}
 	return nil
@@ -200,6 +200,32 @@ func strictUnmarshal(raw json.RawMessage, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%s", jsonErrText(err))
+	}
+	return nil
+}
+
+// locales are the languages Meilisearch's tokenizer knows, as ISO 639-3
+// codes and, where one exists, ISO 639-1.
+var locales = strings.Fields(`afr af aka ak amh am ara ar aze az bel be ben bn bul bg cat ca ces cs cmn zh
+	dan da deu de ell el eng en epo eo est et fin fi fra fr guj gu heb he hin hi hrv hr hun hu hye hy ind id
+	ita it jav jv jpn ja kan kn kat ka khm km kor ko lat la lav lv lit lt mal ml mar mr mkd mk mya my nep ne
+	nld nl nob nb ori or pan pa pes fa pol pl por pt ron ro rus ru sin si slk sk slv sl sna sn spa es srp sr
+	swe sv tam ta tel te tgl tl tha th tuk tk tur tr ukr uk urd ur uzb uz vie vi yid yi zho zul zu`)
+
+func localizedAttributes(raw json.RawMessage) error {
+	var rules []struct {
+		Locales           []string `json:"locales"`
+		AttributePatterns []string `json:"attributePatterns"`
+	}
+	if err := strictUnmarshal(raw, &rules); err != nil {
+		return err
+	}
+	for i, r := range rules {
+		for j, l := range r.Locales {
+			if !contains(locales, l) {
+				return fmt.Errorf("Unknown value `%s` at `[%d].locales[%d]`: expected one of %s", l, i, j, strings.Join(locales, ", "))
+			}
+		}
 	}
 	return nil
 }
