@@ -59,8 +59,9 @@ type Op struct {
 	// Value is the value a meta.set writes or a meta.read saw.
 	Value string `json:"value,omitempty"`
 
-	Call   int64  `json:"call"`   // ns since the history's start
-	Return int64  `json:"return"` // ns since the history's start; Infinity if never completed
+	Peer   string `json:"peer,omitempty"` // the peer (host:port) that answered, for diagnosis
+	Call   int64  `json:"call"`           // ns since the history's start
+	Return int64  `json:"return"`         // ns since the history's start; Infinity if never completed
 	Status Status `json:"status"`
 	Err    string `json:"err,omitempty"`
 	Code   string `json:"code,omitempty"` // Meilisearch error code, when any
@@ -127,6 +128,7 @@ type Result struct {
 	Hits       []DocVersion
 	Exists     bool
 	Value      string
+	Peer       string
 }
 
 // Complete records the outcome of p now. An unknown outcome keeps Return at
@@ -147,7 +149,7 @@ func (p Pending) Complete(r Result) {
 	if r.TaskUID > 0 {
 		op.TaskUID = r.TaskUID
 	}
-	op.TaskStatus, op.Hits, op.Exists = r.TaskStatus, r.Hits, r.Exists
+	op.TaskStatus, op.Hits, op.Exists, op.Peer = r.TaskStatus, r.Hits, r.Exists, r.Peer
 	if r.Value != "" {
 		op.Value = r.Value
 	}

@@ -233,8 +233,8 @@ func describeEntity(ops []Op, entity string) []string {
 		if op.Return != Infinity {
 			ret = fmt.Sprintf("%.3fs", float64(op.Return)/1e9)
 		}
-		out = append(out, fmt.Sprintf("%s: client %d %s [%.3fs, %s] %s exists=%v value=%q code=%s",
-			entity, op.Client, op.Kind, float64(op.Call)/1e9, ret, op.Status, op.Exists, op.Value, op.Code))
+		out = append(out, fmt.Sprintf("%s: client %d %s via %s [%.3fs, %s] %s exists=%v value=%q code=%s",
+			entity, op.Client, op.Kind, op.Peer, float64(op.Call)/1e9, ret, op.Status, op.Exists, op.Value, op.Code))
 	}
 	if len(out) > 24 {
 		out = append(out[:24], "...")

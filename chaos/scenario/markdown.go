@@ -58,7 +58,7 @@ func details(b *strings.Builder, r Report) {
 		fmt.Fprintf(b, "Run error: %s. ", r.Err)
 	}
 	fmt.Fprintf(b, "Longest write gap %s; longest read gap %s; failed searches %d.\n\n", r.WriteGap, r.ReadGap, r.FailedSearches)
-	b.WriteString("Timeline:\n\n")
+	fmt.Fprintf(b, "Processes: %s\n\nTimeline:\n\n", r.Legend)
 	for _, f := range r.Faults {
 		fmt.Fprintf(b, "- %s\n", f)
 	}

@@ -32,6 +32,8 @@ type Report struct {
 	FaultStatsAfterHealed string
 	// Unknowns are examples of writes whose outcome stayed unknown.
 	Unknowns []string
+	// Legend names the processes' addresses ("peer1=127.0.0.1:4100 ...").
+	Legend string
 }
 
 // Safe reports whether every checker passed and nothing was lost.
@@ -67,6 +69,9 @@ func (rep *Report) fill(r *Run, ctx context.Context, elapsed time.Duration) {
 	}
 	rep.Verdicts = append(rep.Verdicts, linearizability(ops)...)
 	rep.liveness(r, ops)
+	for _, p := range r.C.Procs() {
+		rep.Legend += fmt.Sprintf("%s=%s ", p.Name, p.HTTPAddr)
+	}
 	for _, e := range r.H.Events() {
 		rep.Faults = append(rep.Faults, fmt.Sprintf("%.1fs %s", float64(e.At)/1e9, e.What))
 	}

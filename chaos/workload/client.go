@@ -20,6 +20,8 @@ type client struct {
 	docs map[string]map[string]*docState // index -> id -> state
 	ids  map[string][]string             // index -> ids in creation order
 	next int
+
+	lastPeer string // peer of the last request (see pick)
 }
 
 func (w *Workload) newClient(id int) *client {

@@ -94,7 +94,7 @@ func (c *client) write(ctx context.Context, kind history.Kind, index string, doc
 	r := c.runTask(ctx, func(ctx context.Context, sm meilisearch.ServiceManager) (*meilisearch.TaskInfo, error) {
 		return send(ctx, sm.Index(index))
 	})
-	p.Complete(r)
+	c.done(p, r)
 	if r.Status == history.StatusUnknown {
 		for _, d := range docs {
 			c.docs[index][d.ID].retired = true
@@ -107,26 +107,26 @@ func (c *client) get(ctx context.Context) {
 	index := c.readIndex()
 	id := c.anyID(index)
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindGet, Index: index})
-	_, sm := c.w.peer(c.rng)
+	sm := c.pick()
 	rctx, cancel := c.w.reqCtx(ctx)
 	var raw json.RawMessage
 	err := sm.Index(index).GetDocument(rctx, id, nil, &raw)
 	cancel()
 	if apiCode(err) == "document_not_found" {
-		p.Complete(history.Result{Status: history.StatusOK})
+		c.done(p, history.Result{Status: history.StatusOK})
 		return
 	}
 	if err != nil {
 		st, code := classify(err)
-		p.Complete(history.Result{Status: st, Err: err, Code: code})
+		c.done(p, history.Result{Status: st, Err: err, Code: code})
 		return
 	}
 	var d Doc
 	if err := json.Unmarshal(raw, &d); err != nil {
-		p.Complete(history.Result{Status: history.StatusUnknown, Err: err})
+		c.done(p, history.Result{Status: history.StatusUnknown, Err: err})
 		return
 	}
-	p.Complete(history.Result{Status: history.StatusOK, Hits: []history.DocVersion{{ID: d.ID, Version: d.V, Index: d.Idx}}})
+	c.done(p, history.Result{Status: history.StatusOK, Hits: []history.DocVersion{{ID: d.ID, Version: d.V, Index: d.Idx}}})
 }
 
 func (c *client) search(ctx context.Context) {
@@ -136,23 +136,23 @@ func (c *client) search(ctx context.Context) {
 		q = c.word()
 	}
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindSearch, Index: index, Value: q})
-	_, sm := c.w.peer(c.rng)
+	sm := c.pick()
 	rctx, cancel := c.w.reqCtx(ctx)
 	res, err := sm.Index(index).Search(rctx, q, &meilisearch.SearchRequest{Limit: 100})
 	cancel()
 	if err != nil {
 		st, code := classify(err)
-		p.Complete(history.Result{Status: st, Err: err, Code: code})
+		c.done(p, history.Result{Status: st, Err: err, Code: code})
 		return
 	}
 	var hits []Doc
 	if err := res.Hits.DecodeInto(&hits); err != nil {
-		p.Complete(history.Result{Status: history.StatusUnknown, Err: err})
+		c.done(p, history.Result{Status: history.StatusUnknown, Err: err})
 		return
 	}
 	out := make([]history.DocVersion, len(hits))
 	for i, h := range hits {
 		out[i] = history.DocVersion{ID: h.ID, Version: h.V, Index: h.Idx}
 	}
-	p.Complete(history.Result{Status: history.StatusOK, Hits: out})
+	c.done(p, history.Result{Status: history.StatusOK, Hits: out})
 }

@@ -20,7 +20,7 @@ func (c *client) metaTask(ctx context.Context, op history.Op, enqueue enqueueFun
 	if r.TaskStatus == string(meilisearch.TaskStatusFailed) && contains(definite, r.Code) {
 		r.Status = history.StatusFail
 	}
-	p.Complete(r)
+	c.done(p, r)
 	return r
 }
 
@@ -63,18 +63,18 @@ func fingerprint(syn map[string][]string) string {
 func (c *client) readSynonyms(ctx context.Context) {
 	uid := c.metaIndex()
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindRead, Index: uid, Entity: "index:" + uid})
-	_, sm := c.w.peer(c.rng)
+	sm := c.pick()
 	rctx, cancel := c.w.reqCtx(ctx)
 	syn, err := sm.Index(uid).GetSynonyms(rctx)
 	cancel()
 	switch {
 	case err == nil:
-		p.Complete(history.Result{Status: history.StatusOK, Exists: true, Value: fingerprint(*syn)})
+		c.done(p, history.Result{Status: history.StatusOK, Exists: true, Value: fingerprint(*syn)})
 	case apiCode(err) == "index_not_found":
-		p.Complete(history.Result{Status: history.StatusOK, Exists: false, Code: apiCode(err)})
+		c.done(p, history.Result{Status: history.StatusOK, Exists: false, Code: apiCode(err)})
 	default:
 		st, code := classify(err)
-		p.Complete(history.Result{Status: st, Err: err, Code: code})
+		c.done(p, history.Result{Status: st, Err: err, Code: code})
 	}
 }
 
@@ -93,13 +93,13 @@ func (c *client) createKey(ctx context.Context) {
 	uid := c.keyUID()
 	c.w.addKey(uid)
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindCreate, Entity: "key:" + uid})
-	_, sm := c.w.peer(c.rng)
+	sm := c.pick()
 	rctx, cancel := c.w.reqCtx(ctx)
 	_, err := sm.CreateKey(rctx, &meilisearch.Key{UID: uid, Name: "chaos " + uid[:8],
 		Actions: []string{"search"}, Indexes: []string{"*"}})
 	cancel()
 	st, code := classify(err)
-	p.Complete(history.Result{Status: st, Err: err, Code: code})
+	c.done(p, history.Result{Status: st, Err: err, Code: code})
 }
 
 func (c *client) readKey(ctx context.Context) {
@@ -109,17 +109,17 @@ func (c *client) readKey(ctx context.Context) {
 		return
 	}
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindRead, Entity: "key:" + uid})
-	_, sm := c.w.peer(c.rng)
+	sm := c.pick()
 	rctx, cancel := c.w.reqCtx(ctx)
 	_, err := sm.GetKey(rctx, uid)
 	cancel()
 	switch {
 	case err == nil:
-		p.Complete(history.Result{Status: history.StatusOK, Exists: true})
+		c.done(p, history.Result{Status: history.StatusOK, Exists: true})
 	case apiCode(err) == "api_key_not_found":
-		p.Complete(history.Result{Status: history.StatusOK, Exists: false})
+		c.done(p, history.Result{Status: history.StatusOK, Exists: false})
 	default:
 		st, code := classify(err)
-		p.Complete(history.Result{Status: st, Err: err, Code: code})
+		c.done(p, history.Result{Status: st, Err: err, Code: code})
 	}
 }

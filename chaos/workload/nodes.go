@@ -22,6 +22,7 @@ func (c *client) adminCall(ctx context.Context, method, path string, body any) (
 	rctx, cancel := c.w.reqCtx(ctx)
 	defer cancel()
 	peer := c.w.cfg.Peers[c.rng.IntN(len(c.w.cfg.Peers))]
+	c.lastPeer = peer
 	req, err := http.NewRequestWithContext(rctx, method, "http://"+peer+path, r)
 	if err != nil {
 		return 0, "", err
@@ -63,7 +64,7 @@ func (c *client) registerNode(ctx context.Context) {
 	p := c.w.h.Invoke(history.Op{Client: c.id, Kind: history.KindCreate, Entity: "node:" + id})
 	status, code, err := c.adminCall(ctx, http.MethodPost, "/_miroir/nodes",
 		map[string]string{"id": id, "address": "http://127.0.0.1:9", "replicaGroup": "chaos"})
-	p.Complete(history.Result{Status: outcome(status, err), Err: err, Code: code})
+	c.done(p, history.Result{Status: outcome(status, err), Err: err, Code: code})
 }
 
 func (c *client) readNode(ctx context.Context) {
@@ -76,10 +77,10 @@ func (c *client) readNode(ctx context.Context) {
 	status, code, err := c.adminCall(ctx, http.MethodGet, "/_miroir/nodes/"+id, nil)
 	switch {
 	case err == nil && status == http.StatusOK:
-		p.Complete(history.Result{Status: history.StatusOK, Exists: true})
+		c.done(p, history.Result{Status: history.StatusOK, Exists: true})
 	case err == nil && code == "miroir_node_not_found":
-		p.Complete(history.Result{Status: history.StatusOK, Exists: false})
+		c.done(p, history.Result{Status: history.StatusOK, Exists: false})
 	default:
-		p.Complete(history.Result{Status: outcome(status, err), Err: err, Code: code})
+		c.done(p, history.Result{Status: outcome(status, err), Err: err, Code: code})
 	}
 }

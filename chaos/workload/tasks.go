@@ -19,16 +19,17 @@ type enqueueFunc func(ctx context.Context, sm meilisearch.ServiceManager) (*meil
 // invalid is a failure; everything else is unknown, including a failed
 // task, since some replicas may have applied it before another failed.
 func (c *client) runTask(ctx context.Context, enqueue enqueueFunc) history.Result {
-	_, sm := c.w.peer(c.rng)
+	sm := c.pick()
+	peer := c.lastPeer
 	rctx, cancel := c.w.reqCtx(ctx)
 	info, err := enqueue(rctx, sm)
 	cancel()
 	if err != nil {
 		st, code := classify(err)
-		return history.Result{Status: st, Err: err, Code: code}
+		return history.Result{Status: st, Err: err, Code: code, Peer: peer}
 	}
 	status, code, err := c.waitTask(ctx, info.TaskUID)
-	r := history.Result{Status: history.StatusUnknown, TaskUID: info.TaskUID, TaskStatus: status, Code: code, Err: err}
+	r := history.Result{Status: history.StatusUnknown, TaskUID: info.TaskUID, TaskStatus: status, Code: code, Err: err, Peer: peer}
 	if status == string(meilisearch.TaskStatusSucceeded) {
 		r.Status = history.StatusOK
 	}
@@ -41,7 +42,7 @@ func (c *client) waitTask(ctx context.Context, uid int64) (status, code string, 
 	deadline := time.Now().Add(c.w.cfg.TaskTimeout)
 	last := ""
 	for time.Now().Before(deadline) {
-		_, sm := c.w.peer(c.rng)
+		sm := c.pick()
 		call := c.w.h.Now()
 		rctx, cancel := c.w.reqCtx(ctx)
 		t, gerr := sm.GetTask(rctx, uid)
@@ -50,7 +51,7 @@ func (c *client) waitTask(ctx context.Context, uid int64) (status, code string, 
 			s := string(t.Status)
 			if s != last {
 				c.w.h.Record(history.Op{Client: c.id, Kind: history.KindTaskStatus, TaskUID: uid, TaskStatus: s,
-					Status: history.StatusOK, Call: call, Return: c.w.h.Now()})
+					Status: history.StatusOK, Call: call, Return: c.w.h.Now(), Peer: c.lastPeer})
 				last = s
 			}
 			if terminal(s) {

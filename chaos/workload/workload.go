@@ -100,6 +100,22 @@ func (w *Workload) peer(rng *rand.Rand) (int, meilisearch.ServiceManager) {
 	return i, w.sdk[i]
 }
 
+// pick chooses a random peer for the client's next request and remembers
+// it, so the outcome records who answered.
+func (c *client) pick() meilisearch.ServiceManager {
+	i, sm := c.w.peer(c.rng)
+	c.lastPeer = c.w.cfg.Peers[i]
+	return sm
+}
+
+// done completes p with r, naming the peer of the client's last request.
+func (c *client) done(p history.Pending, r history.Result) {
+	if r.Peer == "" {
+		r.Peer = c.lastPeer
+	}
+	p.Complete(r)
+}
+
 func (w *Workload) addKey(uid string) {
 	w.mu.Lock()
 	w.keys = append(w.keys, uid)
