@@ -245,7 +245,7 @@ func (x *Index) planFilterDelete(p *plan, f any) error {
 		return err
 	}
 	defer unlock()
-	ev, err := compileFilter(m.cfg, f, meili.CodeInvalidDocumentFilter)
+	ev, err := compileFilter(m, f, meili.CodeInvalidDocumentFilter)
 	if err != nil {
 		return err
 	}

@@ -2,33 +2,58 @@ package index
 
 import (
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
-// dictionary is the sorted term list of a mem, built lazily after writes,
-// used to expand prefixes and typos over every indexed word.
+// dictionary is the sorted term list of a mem, used to expand prefixes and
+// typos over every indexed word. New terms are merged in lazily (sorting
+// only what is new), so bulk indexing never re-sorts the whole list.
 type dictionary struct {
 	terms   []string
-	runes   [][]rune
-	byFirst map[rune][]int // indexes into terms, by first rune
+	pending []string
+
+	mu    sync.Mutex // guards cache
+	cache map[string][]deriv
 }
 
-func buildDictionary(terms map[string][]posting) *dictionary {
-	d := &dictionary{terms: make([]string, 0, len(terms)), byFirst: map[rune][]int{}}
-	for t := range terms {
-		d.terms = append(d.terms, t)
+// add records a term seen for the first time.
+func (d *dictionary) add(t string) { d.pending = append(d.pending, t) }
+
+// settle merges pending terms into the sorted list.
+func (d *dictionary) settle() {
+	if len(d.pending) == 0 {
+		return
 	}
-	sort.Strings(d.terms)
-	d.runes = make([][]rune, len(d.terms))
-	for i, t := range d.terms {
-		d.runes[i] = []rune(t)
-		if len(d.runes[i]) > 0 {
-			r := d.runes[i][0]
-			d.byFirst[r] = append(d.byFirst[r], i)
+	sort.Strings(d.pending)
+	merged := make([]string, 0, len(d.terms)+len(d.pending))
+	i, j := 0, 0
+	for i < len(d.terms) || j < len(d.pending) {
+		switch {
+		case j >= len(d.pending) || (i < len(d.terms) && d.terms[i] < d.pending[j]):
+			merged = append(merged, d.terms[i])
+			i++
+		default:
+			if len(merged) == 0 || merged[len(merged)-1] != d.pending[j] {
+				merged = append(merged, d.pending[j])
+			}
+			j++
 		}
 	}
-	return d
+	d.terms, d.pending = merged, nil
+	d.mu.Lock()
+	d.cache = nil
+	d.mu.Unlock()
+}
+
+// firstRuneRange returns the range of terms starting with rune r.
+func (d *dictionary) firstRuneRange(r rune) (int, int) {
+	p := string(r)
+	lo := sort.SearchStrings(d.terms, p)
+	hi := sort.SearchStrings(d.terms, string(r+1))
+	return lo, hi
 }
 
 // deriv is one dictionary word a query term matches, with its typo cost.
@@ -43,6 +68,24 @@ type deriv struct {
 // prefixes (when prefix), and words within budget typos. As in milli, a typo
 // on the first letter is only allowed with a 2-typo budget and costs 2.
 func (d *dictionary) derive(w string, prefix bool, budget int) []deriv {
+	key := w + "\x00" + strconv.FormatBool(prefix) + strconv.Itoa(budget)
+	d.mu.Lock()
+	cached, ok := d.cache[key]
+	d.mu.Unlock()
+	if ok {
+		return cached
+	}
+	out := d.computeDerivs(w, prefix, budget)
+	d.mu.Lock()
+	if d.cache == nil || len(d.cache) > 4096 {
+		d.cache = map[string][]deriv{}
+	}
+	d.cache[key] = out
+	d.mu.Unlock()
+	return out
+}
+
+func (d *dictionary) computeDerivs(w string, prefix bool, budget int) []deriv {
 	found := map[string]deriv{}
 	add := func(t string, typos int, matched int) {
 		if old, ok := found[t]; ok && int(old.typos) <= typos {
@@ -75,22 +118,39 @@ func (d *dictionary) deriveTypos(w string, prefix bool, budget int, add func(str
 		return
 	}
 	first := wr[0]
-	for _, i := range d.byFirst[first] {
-		if dist, m := distance(wr, d.runes[i], prefix, budget); dist > 0 && dist <= budget {
-			add(d.terms[i], dist, matchedBytes(d.runes[i], m))
+	var buf []rune
+	sc := &dpScratch{}
+	check := func(i, max int) (int, int, []rune) {
+		t := d.terms[i]
+		if len(t) < len(wr)-max || (!prefix && len(t) > 4*(len(wr)+max)) {
+			return max + 1, 0, nil // rune count <= byte length <= 4 * rune count
+		}
+		n := utf8.RuneCountInString(t)
+		if (!prefix && abs(n-len(wr)) > max) || n < len(wr)-max {
+			return max + 1, 0, nil
+		}
+		buf = buf[:0]
+		for _, r := range t {
+			buf = append(buf, r)
+		}
+		dist, m := sc.distance(wr, buf, prefix, max)
+		return dist, m, buf
+	}
+	lo, hi := d.firstRuneRange(first)
+	for i := lo; i < hi; i++ {
+		if dist, m, tr := check(i, budget); dist > 0 && dist <= budget {
+			add(d.terms[i], dist, matchedBytes(tr, m))
 		}
 	}
 	if budget < 2 {
 		return
 	}
-	for r, list := range d.byFirst {
-		if r == first {
+	for i := range d.terms {
+		if i >= lo && i < hi {
 			continue
 		}
-		for _, i := range list {
-			if dist, m := distance(wr, d.runes[i], prefix, 1); dist == 1 {
-				add(d.terms[i], 2, matchedBytes(d.runes[i], m))
-			}
+		if dist, m, tr := check(i, 1); dist == 1 {
+			add(d.terms[i], 2, matchedBytes(tr, m))
 		}
 	}
 }
@@ -106,7 +166,16 @@ func matchedBytes(t []rune, n int) int {
 // distance is the Damerau (optimal string alignment) distance between w and
 // t, or, when prefix, between w and the closest prefix of t; matched is the
 // number of runes of t used. It returns max+1 as soon as max is exceeded.
-func distance(w, t []rune, prefix bool, max int) (dist int, matched int) {
+type dpScratch struct{ a, b, c []int }
+
+func (sc *dpScratch) rows(n int) ([]int, []int, []int) {
+	if cap(sc.a) < n {
+		sc.a, sc.b, sc.c = make([]int, n), make([]int, n), make([]int, n)
+	}
+	return sc.a[:n], sc.b[:n], sc.c[:n]
+}
+
+func (sc *dpScratch) distance(w, t []rune, prefix bool, max int) (dist int, matched int) {
 	if !prefix && abs(len(w)-len(t)) > max {
 		return max + 1, 0
 	}
@@ -117,9 +186,7 @@ func distance(w, t []rune, prefix bool, max int) (dist int, matched int) {
 	if prefix && n > len(w)+max {
 		n = len(w) + max
 	}
-	prev2 := make([]int, n+1)
-	prev := make([]int, n+1)
-	cur := make([]int, n+1)
+	prev2, prev, cur := sc.rows(n + 1)
 	for j := range prev {
 		prev[j] = j
 	}

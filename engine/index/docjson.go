@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -12,34 +11,6 @@ import (
 type member struct {
 	Key   string
 	Value json.RawMessage
-}
-
-// members splits a JSON object into its top-level fields, keeping order and
-// the exact bytes of each value.
-func members(raw []byte) ([]member, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, fmt.Errorf("document is not a JSON object")
-	}
-	var out []member
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, member{Key: key, Value: v})
-	}
-	return out, nil
 }
 
 // encodeMembers writes members back as a JSON object.
@@ -82,33 +53,15 @@ const (
 type leaf struct {
 	kind leafKind
 	str  string  // original text (strings), canonical text (numbers, bools)
+	norm string  // facet form: normalised strings and bools, shortest number text
 	num  float64 // numbers
 }
 
 // field is one flattened path of a document and every scalar under it.
 type field struct {
+	pid    uint32 // mem path id, set by mem.put
 	path   string
 	leaves []leaf
-}
-
-// flatten decodes a document into its flattened fields, in first-seen order.
-// Arrays contribute each element to the same path; objects extend the path.
-func flatten(raw []byte) ([]field, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v map[string]any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	ms, err := members(raw)
-	if err != nil {
-		return nil, err
-	}
-	f := &flattener{index: map[string]int{}}
-	for _, m := range ms {
-		f.walk(m.Key, v[m.Key])
-	}
-	return f.fields, nil
 }
 
 type flattener struct {
@@ -117,6 +70,12 @@ type flattener struct {
 }
 
 func (f *flattener) add(path string, l leaf) {
+	switch l.kind {
+	case leafString, leafBool:
+		l.norm = normalizeFacet(l.str)
+	case leafNumber:
+		l.norm = strconv.FormatFloat(l.num, 'f', -1, 64)
+	}
 	i, ok := f.index[path]
 	if !ok {
 		i = len(f.fields)
@@ -124,47 +83,6 @@ func (f *flattener) add(path string, l leaf) {
 		f.fields = append(f.fields, field{path: path})
 	}
 	f.fields[i].leaves = append(f.fields[i].leaves, l)
-}
-
-func (f *flattener) walk(path string, v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		if len(x) == 0 {
-			f.add(path, leaf{kind: leafEmpty})
-		}
-		for _, k := range sortedKeys(x) {
-			f.walk(path+"."+k, x[k])
-		}
-	case []any:
-		if len(x) == 0 {
-			f.add(path, leaf{kind: leafEmpty})
-		}
-		for _, e := range x {
-			f.walk(path, e)
-		}
-	case string:
-		if x == "" {
-			f.add(path, leaf{kind: leafEmpty})
-			return
-		}
-		f.add(path, leaf{kind: leafString, str: x})
-	case json.Number:
-		n, _ := strconv.ParseFloat(string(x), 64)
-		f.add(path, leaf{kind: leafNumber, str: string(x), num: n})
-	case bool:
-		f.add(path, leaf{kind: leafBool, str: strconv.FormatBool(x)})
-	case nil:
-		f.add(path, leaf{kind: leafNull})
-	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sortStrings(keys)
-	return keys
 }
 
 // pathCovers reports whether attribute pattern attr selects path: equal, a

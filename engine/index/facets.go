@@ -2,7 +2,6 @@ package index
 
 import (
 	"sort"
-	"strconv"
 
 	"github.com/miroir-search/miroir/meili"
 )
@@ -35,20 +34,26 @@ func countFacet(m *mem, f string, hits []hit) (map[string]*facetValue, meili.Fac
 	values := map[string]*facetValue{}
 	st := meili.FacetStat{}
 	hasNum := false
-	seen := map[string]bool{}
+	var seen []*facetValue
+	pid := m.pid(f)
 	for _, h := range hits {
-		clear(seen)
-		for _, l := range leavesOf(m.docs[h.slot], f, false) {
-			key, display, ok := facetKey(l)
-			if !ok || seen[key] {
+		seen = seen[:0]
+		for _, l := range leaves(m.docs[h.slot], pid) {
+			if l.kind != leafString && l.kind != leafNumber && l.kind != leafBool {
 				continue
 			}
-			seen[key] = true
-			v := values[key]
+			v := values[l.norm]
 			if v == nil {
-				v = &facetValue{display: display}
-				values[key] = v
+				v = &facetValue{display: l.norm}
+				if l.kind == leafString {
+					v.display = l.str
+				}
+				values[l.norm] = v
 			}
+			if containsValue(seen, v) {
+				continue
+			}
+			seen = append(seen, v)
 			v.count++
 			if l.kind == leafNumber {
 				if !hasNum || l.num < st.Min {
@@ -64,19 +69,13 @@ func countFacet(m *mem, f string, hits []hit) (map[string]*facetValue, meili.Fac
 	return values, st, hasNum
 }
 
-// facetKey groups values as Meilisearch does: strings by their normalised
-// form, numbers by value.
-func facetKey(l leaf) (key, display string, ok bool) {
-	switch l.kind {
-	case leafString:
-		return "s" + normalizeFacet(l.str), l.str, true
-	case leafNumber:
-		s := strconv.FormatFloat(l.num, 'f', -1, 64)
-		return "n" + s, s, true
-	case leafBool:
-		return "s" + l.str, l.str, true
+func containsValue(list []*facetValue, v *facetValue) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
 	}
-	return "", "", false
+	return false
 }
 
 func facetSortFor(cfg *config, f string) string {

@@ -17,12 +17,13 @@ func (e *evaluator) match(m *mem, slot uint32) bool { return e.root(m, slot) }
 
 // compileFilter parses f (nil when there is no filter) and checks every
 // attribute against the filterable attributes.
-func compileFilter(cfg *config, f any, code meili.Code) (*evaluator, error) {
+func compileFilter(m *mem, f any, code meili.Code) (*evaluator, error) {
+	cfg := m.cfg
 	parsed, err := meili.ParseFilterWithCode(f, code)
 	if err != nil || parsed == nil {
 		return nil, err
 	}
-	c := &filterCompiler{cfg: cfg, f: parsed, code: code}
+	c := &filterCompiler{cfg: cfg, f: parsed, code: code, m: m}
 	root, err := c.node(parsed.Root)
 	if err != nil {
 		return nil, err
@@ -31,6 +32,7 @@ func compileFilter(cfg *config, f any, code meili.Code) (*evaluator, error) {
 }
 
 type filterCompiler struct {
+	m    *mem
 	cfg  *config
 	f    *meili.Filter
 	code meili.Code
@@ -52,7 +54,7 @@ func (c *filterCompiler) node(n meili.Node) (pred, error) {
 		if err := c.checkFilterable(t.Field.Text, t.Field.At); err != nil {
 			return nil, err
 		}
-		return condition(t), nil
+		return condition(c.m, t), nil
 	case *meili.GeoRadius, *meili.GeoBoundingBox, *meili.GeoPolygon:
 		if err := c.checkFilterable("_geo", n.Span()); err != nil {
 			return nil, err
@@ -96,6 +98,14 @@ func (c *filterCompiler) checkFilterable(attr string, at meili.Pos) error {
 
 // leavesOf returns the leaves of path, and of its nested paths for EXISTS.
 func leavesOf(d *docRec, path string, nested bool) []leaf {
+	if !nested {
+		for i := range d.fields {
+			if d.fields[i].path == path {
+				return d.fields[i].leaves
+			}
+		}
+		return nil
+	}
 	var out []leaf
 	for _, f := range d.fields {
 		if f.path == path || (nested && strings.HasPrefix(f.path, path+".")) {
@@ -105,23 +115,21 @@ func leavesOf(d *docRec, path string, nested bool) []leaf {
 	return out
 }
 
-func condition(c *meili.Condition) pred {
+func condition(mm *mem, c *meili.Condition) pred {
 	if c.Op == meili.OpNe { // all documents minus the = set, as Meilisearch
 		eq := *c
 		eq.Op = meili.OpEq
-		p := condition(&eq)
+		p := condition(mm, &eq)
 		return func(m *mem, s uint32) bool { return !p(m, s) }
 	}
 	path := c.Field.Text
+	if c.Op == meili.OpExists {
+		return func(m *mem, s uint32) bool { return len(leavesOf(m.docs[s], path, true)) > 0 }
+	}
 	test := leafTest(c)
-	nested := c.Op == meili.OpExists
+	pid := mm.pid(path)
 	return func(m *mem, s uint32) bool {
-		d := m.docs[s]
-		ls := leavesOf(d, path, nested)
-		if nested {
-			return len(ls) > 0
-		}
-		for _, l := range ls {
+		for _, l := range leaves(m.docs[s], pid) {
 			if test(l) {
 				return true
 			}
@@ -153,10 +161,10 @@ func leafTest(c *meili.Condition) func(leaf) bool {
 		return func(l leaf) bool { return l.kind == leafEmpty }
 	case meili.OpContains:
 		v := normalizeFacet(c.Value.Text)
-		return func(l leaf) bool { return l.kind == leafString && strings.Contains(normalizeFacet(l.str), v) }
+		return func(l leaf) bool { return l.kind == leafString && strings.Contains(l.norm, v) }
 	case meili.OpStartsWith:
 		v := normalizeFacet(c.Value.Text)
-		return func(l leaf) bool { return l.kind == leafString && strings.HasPrefix(normalizeFacet(l.str), v) }
+		return func(l leaf) bool { return l.kind == leafString && strings.HasPrefix(l.norm, v) }
 	}
 	return rangeTest(c)
 }
@@ -167,7 +175,7 @@ func eqTest(v meili.Value) func(leaf) bool {
 	return func(l leaf) bool {
 		switch l.kind {
 		case leafString, leafBool:
-			return normalizeFacet(l.str) == norm
+			return l.norm == norm
 		case leafNumber:
 			return isNum && l.num == num
 		}
@@ -196,8 +204,7 @@ func rangeTest(c *meili.Condition) func(leaf) bool {
 		case leafNumber:
 			return lo.numOK(l.num, true) && hi.numOK(l.num, false)
 		case leafString:
-			s := normalizeFacet(l.str)
-			return lo.strOK(s, true) && hi.strOK(s, false)
+			return lo.strOK(l.norm, true) && hi.strOK(l.norm, false)
 		}
 		return false
 	}
@@ -240,8 +247,8 @@ func (b bound) strOK(s string, lower bool) bool {
 }
 
 // geoOf returns the _geo point of a document.
-func geoOf(d *docRec) (lat, lng float64, ok bool) {
-	la, lo := leavesOf(d, "_geo.lat", false), leavesOf(d, "_geo.lng", false)
+func geoOf(m *mem, d *docRec) (lat, lng float64, ok bool) {
+	la, lo := leaves(d, m.pid("_geo.lat")), leaves(d, m.pid("_geo.lng"))
 	if len(la) != 1 || len(lo) != 1 {
 		return 0, 0, false
 	}
@@ -263,7 +270,7 @@ func leafFloat(l leaf) (float64, bool) {
 
 func geoPred(n meili.Node) pred {
 	return func(m *mem, s uint32) bool {
-		lat, lng, ok := geoOf(m.docs[s])
+		lat, lng, ok := geoOf(m, m.docs[s])
 		if !ok {
 			return false
 		}

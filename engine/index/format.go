@@ -34,6 +34,10 @@ func newFormatter(m *mem, p *searchPlan) *formatter {
 		}
 		f.crop[name] = n
 	}
+	q := p.q
+	if len(q.AttributesToHighlight) == 0 && len(q.AttributesToCrop) == 0 && !q.ShowMatchesPosition {
+		return f
+	}
 	for _, t := range p.terms {
 		for _, d := range t.derivs {
 			if old, ok := f.matched[d.term]; !ok || d.matched > old {
@@ -344,12 +348,8 @@ func writePairDetail(b *bytes.Buffer, name string, a, c Rank) {
 }
 
 func writeSortDetail(b *bytes.Buffer, s sortSpec, v sortVal) {
-	value := v.raw
-	if value == nil {
-		value = json.RawMessage("null")
-	}
 	b.WriteString(`,"value":`)
-	b.Write(value)
+	b.Write(v.raw(s))
 	if s.geo {
 		if v.kind == sortMissing {
 			b.WriteString(`,"distance":null`)

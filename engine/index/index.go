@@ -134,14 +134,12 @@ func (x *Index) readLock() (*mem, func(), error) {
 	return x.mem, x.mu.RUnlock, nil
 }
 
-// dictionary returns the term dictionary of m, building it if needed.
+// dictionary returns the settled term dictionary of m.
 // Callers hold mu.RLock, so m cannot change meanwhile.
 func (x *Index) dictionary(m *mem) *dictionary {
 	x.dictMu.Lock()
 	defer x.dictMu.Unlock()
-	if m.dict == nil {
-		m.dict = buildDictionary(m.terms)
-	}
+	m.dict.settle()
 	return m.dict
 }
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"sort"
+	"sync"
 )
 
 // posting is one occurrence of a term: document slot, field id, word position.
@@ -32,19 +33,48 @@ type fieldWords struct {
 type mem struct {
 	cfg        *config
 	docs       []*docRec
+	alive      []bool // alive[slot] == docs[slot].alive, dense for posting scans
 	byID       map[string]uint32
 	live       int
 	terms      map[string][]posting
 	fieldIDs   map[string]uint16
 	fieldNames []string
 	fieldDist  map[string]int
-	paths      map[string]int // flattened path -> documents having it
-	dict       *dictionary    // nil when terms changed since it was built
+	paths      map[string]int    // flattened path -> documents having it
+	pathIDs    map[string]uint32 // flattened path -> id (never removed)
+	dict       *dictionary       // every term ever indexed (some may have only dead postings)
+
+	orderMu sync.Mutex // guards the primary-key order cache below
+	order   []uint32   // live slots in primary-key order; nil after a write
+	pkRank  []uint32   // slot -> index in order
 }
 
 func newMem(cfg *config) *mem {
 	return &mem{cfg: cfg, byID: map[string]uint32{}, terms: map[string][]posting{},
-		fieldIDs: map[string]uint16{}, fieldDist: map[string]int{}, paths: map[string]int{}}
+		fieldIDs: map[string]uint16{}, fieldDist: map[string]int{}, paths: map[string]int{}, pathIDs: map[string]uint32{}, dict: &dictionary{}}
+}
+
+// pathID returns the id of a flattened path, assigning one if needed.
+func (m *mem) pathID(path string) uint32 {
+	id, ok := m.pathIDs[path]
+	if !ok {
+		id = uint32(len(m.pathIDs)) + 1
+		m.pathIDs[path] = id
+	}
+	return id
+}
+
+// pid is the id of path, 0 when no document ever had it.
+func (m *mem) pid(path string) uint32 { return m.pathIDs[path] }
+
+// leaves returns the leaves of d at path id pid.
+func leaves(d *docRec, pid uint32) []leaf {
+	for i := range d.fields {
+		if d.fields[i].pid == pid {
+			return d.fields[i].leaves
+		}
+	}
+	return nil
 }
 
 func (m *mem) fieldID(path string) uint16 {
@@ -63,9 +93,13 @@ func (m *mem) put(id string, raw []byte, fields []field) {
 	slot := uint32(len(m.docs))
 	d := &docRec{id: id, raw: raw, fields: fields, alive: true}
 	m.docs = append(m.docs, d)
+	m.alive = append(m.alive, true)
+	m.order = nil
 	m.byID[id] = slot
 	m.live++
-	m.dict = nil
+	for i := range fields {
+		fields[i].pid = m.pathID(fields[i].path)
+	}
 	for _, f := range fields {
 		m.paths[f.path]++
 		if _, ok := m.cfg.searchWeight(f.path); !ok {
@@ -102,7 +136,11 @@ func (m *mem) indexField(slot uint32, fid uint16, f field) int {
 		}
 		toks, next := tokenize(l.str, pos)
 		for _, t := range toks {
-			m.terms[t.term] = append(m.terms[t.term], posting{slot: slot, fid: fid, pos: uint16(t.pos)})
+			list, ok := m.terms[t.term]
+			if !ok {
+				m.dict.add(t.term)
+			}
+			m.terms[t.term] = append(list, posting{slot: slot, fid: fid, pos: uint16(t.pos)})
 		}
 		words += len(toks)
 		pos = next
@@ -126,9 +164,10 @@ func (m *mem) remove(id string) bool {
 		}
 	}
 	d.alive, d.raw, d.fields, d.words = false, nil, nil, nil
+	m.alive[slot] = false
+	m.order = nil
 	delete(m.byID, id)
 	m.live--
-	m.dict = nil
 	return true
 }
 
@@ -154,8 +193,15 @@ func (m *mem) rebuild(cfg *config) *mem {
 	return n
 }
 
-// liveIDs returns the ids of live documents in primary-key order.
-func (m *mem) sortedSlots() []uint32 {
+// sortedSlots returns the live slots in primary-key order (shared: do not
+// modify), and each slot's index in that order. Writers hold the Index
+// write lock, so the cache cannot be invalidated while a reader uses it.
+func (m *mem) sortedSlots() ([]uint32, []uint32) {
+	m.orderMu.Lock()
+	defer m.orderMu.Unlock()
+	if m.order != nil {
+		return m.order, m.pkRank
+	}
 	out := make([]uint32, 0, m.live)
 	for slot, d := range m.docs {
 		if d.alive {
@@ -163,7 +209,12 @@ func (m *mem) sortedSlots() []uint32 {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return lessID(m.docs[out[i]].id, m.docs[out[j]].id) })
-	return out
+	rank := make([]uint32, len(m.docs))
+	for i, s := range out {
+		rank[s] = uint32(i)
+	}
+	m.order, m.pkRank = out, rank
+	return out, rank
 }
 
 func topField(path string) string {

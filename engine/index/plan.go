@@ -48,6 +48,7 @@ type searchPlan struct {
 	distinct  string
 	searchOn  []string
 	threshold *float64
+	pkRank    []uint32 // slot -> primary-key order, the final tie-break
 }
 
 func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {
@@ -57,7 +58,7 @@ func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {
 	p := &searchPlan{q: q, threshold: q.RankingScoreThreshold}
 	cfg := m.cfg
 	var err error
-	if p.filter, err = compileFilter(cfg, q.Filter, meili.CodeInvalidSearchFilter); err != nil {
+	if p.filter, err = compileFilter(m, q.Filter, meili.CodeInvalidSearchFilter); err != nil {
 		return nil, err
 	}
 	if p.sorts, err = parseSorts(cfg, q.Sort); err != nil {
@@ -73,6 +74,7 @@ func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {
 		return nil, err
 	}
 	p.terms = parseQuery(cfg, x.dictionary(m), q.Q)
+	_, p.pkRank = m.sortedSlots()
 	return p, p.buildComps(cfg, len(q.Sort) > 0)
 }
 

@@ -92,21 +92,28 @@ func (mt *matches) of(i int) []occ { return mt.occs[mt.start[i]:mt.start[i+1]] }
 
 // gather reads the postings of every derivation, with a counting sort by slot
 // so that the cost is linear in the number of occurrences.
-func gather(m *mem, terms []qterm, allowed func(fid uint16) bool, typoOff func(fid uint16) bool) *matches {
+func gather(m *mem, terms []qterm, allowed, typoOff []bool) *matches {
 	count := make([]int32, len(m.docs)+1)
-	visit := func(fn func(p posting, ti int, d deriv)) {
-		for ti, t := range terms {
-			for _, d := range t.derivs {
-				for _, p := range m.terms[d.term] {
-					if !m.docs[p.slot].alive || !allowed(p.fid) || (d.typos > 0 && typoOff(p.fid)) {
-						continue
-					}
-					fn(p, ti, d)
+	lists := make([][][]posting, len(terms))
+	for ti, t := range terms {
+		lists[ti] = make([][]posting, len(t.derivs))
+		for di, d := range t.derivs {
+			lists[ti][di] = m.terms[d.term]
+		}
+	}
+	ok := func(p posting, d *deriv) bool {
+		return m.alive[p.slot] && allowed[p.fid] && (d.typos == 0 || !typoOff[p.fid])
+	}
+	for ti, t := range terms {
+		for di := range t.derivs {
+			d := &t.derivs[di]
+			for _, p := range lists[ti][di] {
+				if ok(p, d) {
+					count[p.slot]++
 				}
 			}
 		}
 	}
-	visit(func(p posting, _ int, _ deriv) { count[p.slot]++ })
 	mt := &matches{}
 	offsets := make([]int32, len(m.docs))
 	var total int32
@@ -121,10 +128,17 @@ func gather(m *mem, terms []qterm, allowed func(fid uint16) bool, typoOff func(f
 	}
 	mt.start = append(mt.start, total)
 	mt.occs = make([]occ, total)
-	visit(func(p posting, ti int, d deriv) {
-		mt.occs[offsets[p.slot]] = occ{fid: p.fid, pos: p.pos, term: uint8(ti), typos: d.typos, exact: d.exact}
-		offsets[p.slot]++
-	})
+	for ti, t := range terms {
+		for di := range t.derivs {
+			d := &t.derivs[di]
+			for _, p := range lists[ti][di] {
+				if ok(p, d) {
+					mt.occs[offsets[p.slot]] = occ{fid: p.fid, pos: p.pos, term: uint8(ti), typos: d.typos, exact: d.exact}
+					offsets[p.slot]++
+				}
+			}
+		}
+	}
 	return mt
 }
 

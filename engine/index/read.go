@@ -63,7 +63,7 @@ func (x *Index) Fetch(fq FetchQuery) (*FetchResult, error) {
 		return nil, err
 	}
 	defer unlock()
-	ev, err := compileFilter(m.cfg, fq.Filter, meili.CodeInvalidDocumentFilter)
+	ev, err := compileFilter(m, fq.Filter, meili.CodeInvalidDocumentFilter)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (x *Index) Fetch(fq FetchQuery) (*FetchResult, error) {
 		if ev == nil || ev.match(m, s) {
 			h := hit{slot: s}
 			for _, sp := range sorts {
-				h.sorts = append(h.sorts, sortValueOf(m.docs[s], sp))
+				h.sorts = append(h.sorts, sortValueOf(m, m.docs[s], sp))
 			}
 			hits = append(hits, h)
 		}
@@ -96,7 +96,8 @@ func (x *Index) Fetch(fq FetchQuery) (*FetchResult, error) {
 
 func fetchSlots(m *mem, ids []string) []uint32 {
 	if ids == nil {
-		return m.sortedSlots()
+		order, _ := m.sortedSlots()
+		return append([]uint32(nil), order...)
 	}
 	var out []uint32
 	seen := map[uint32]bool{}

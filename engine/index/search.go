@@ -106,9 +106,11 @@ func (x *Index) candidates(m *mem, p *searchPlan) []hit {
 	var hits []hit
 	keep := func(slot uint32) bool { return p.filter == nil || p.filter.match(m, slot) }
 	if len(p.terms) == 0 {
-		for slot, d := range m.docs {
-			if d.alive && keep(uint32(slot)) {
-				hits = append(hits, hit{slot: uint32(slot)})
+		order, _ := m.sortedSlots()
+		hits = make([]hit, 0, len(order))
+		for _, slot := range order {
+			if keep(slot) {
+				hits = append(hits, hit{slot: slot})
 			}
 		}
 	} else {
@@ -119,7 +121,7 @@ func (x *Index) candidates(m *mem, p *searchPlan) []hit {
 		for i := range hits {
 			hits[i].sorts = buf[i*len(p.sorts) : (i+1)*len(p.sorts)]
 			for j, s := range p.sorts {
-				hits[i].sorts[j] = sortValueOf(m.docs[hits[i].slot], s)
+				hits[i].sorts[j] = sortValueOf(m, m.docs[hits[i].slot], s)
 			}
 		}
 	}
@@ -128,17 +130,21 @@ func (x *Index) candidates(m *mem, p *searchPlan) []hit {
 
 func (x *Index) textCandidates(m *mem, p *searchPlan, keep func(uint32) bool) []hit {
 	cfg := m.cfg
-	allowed := func(fid uint16) bool {
-		return p.searchOn == nil || matchesAny(p.searchOn, m.fieldNames[fid])
+	allowed := make([]bool, len(m.fieldNames))
+	typoOff := make([]bool, len(m.fieldNames))
+	weights := make([]int, len(m.fieldNames))
+	for fid, name := range m.fieldNames {
+		allowed[fid] = p.searchOn == nil || matchesAny(p.searchOn, name)
+		typoOff[fid] = matchesAny(cfg.typoOffAttrs, name)
+		weights[fid], _ = cfg.searchWeight(name)
 	}
-	typoOff := func(fid uint16) bool { return matchesAny(cfg.typoOffAttrs, m.fieldNames[fid]) }
 	mt := gather(m, p.terms, allowed, typoOff)
 	r := newRanker(p.terms, p.slots, p.q.MatchingStrategy, removalOrder(p, mt))
 	r.maxW = 0
 	if cfg.searchable != nil {
 		r.maxW = len(cfg.searchable) - 1
 	}
-	r.weight = func(fid uint16) int { w, _ := cfg.searchWeight(m.fieldNames[fid]); return w }
+	r.weight = func(fid uint16) int { return weights[fid] }
 	r.words = func(slot uint32, fid uint16) int {
 		for _, fw := range m.docs[slot].words {
 			if fw.fid == fid {
@@ -256,11 +262,11 @@ func compareHits(m *mem, p *searchPlan, a, b *hit) int {
 			}
 		}
 	}
-	ida, idb := m.docs[a.slot].id, m.docs[b.slot].id
+	ra, rb := p.pkRank[a.slot], p.pkRank[b.slot]
 	switch {
-	case ida == idb:
+	case ra == rb:
 		return 0
-	case lessID(ida, idb):
+	case ra < rb:
 		return -1
 	}
 	return 1

@@ -54,11 +54,14 @@ type Pagination struct {
 	MaxTotalHits *int `json:"maxTotalHits,omitempty"`
 }
 
-// SettingsFromJSON converts any value that marshals to Meilisearch's settings
-// JSON (a meili.Settings, a map, raw JSON) into Settings.
+// SettingsFromJSON converts Meilisearch settings JSON (string, []byte,
+// json.RawMessage) or any value that marshals to it (a meili.Settings, a
+// map) into Settings.
 func SettingsFromJSON(v any) (Settings, error) {
 	var raw []byte
 	switch x := v.(type) {
+	case string:
+		raw = []byte(x)
 	case []byte:
 		raw = x
 	case json.RawMessage:

@@ -2,7 +2,6 @@ package index
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 )
 
@@ -11,7 +10,22 @@ type sortVal struct {
 	kind uint8 // sortMissing, sortNum, sortStr
 	num  float64
 	str  string // normalised, for comparing
-	raw  json.RawMessage
+	src  *leaf  // the value shown in _rankingScoreDetails
+	lat  float64
+	lng  float64
+}
+
+// raw is the JSON value shown in _rankingScoreDetails.
+func (v sortVal) raw(s sortSpec) json.RawMessage {
+	switch {
+	case v.kind == sortMissing:
+		return json.RawMessage("null")
+	case s.geo:
+		return json.RawMessage(`{"lat":` + fmtFloat(v.lat) + `,"lng":` + fmtFloat(v.lng) + `}`)
+	case v.src.kind == leafString:
+		return mustJSON(v.src.str)
+	}
+	return json.RawMessage(v.src.str)
 }
 
 const (
@@ -22,25 +36,25 @@ const (
 
 // sortValueOf picks the value of d for s: the smallest value when ascending,
 // the largest when descending (numbers before strings, as milli's facet sort).
-func sortValueOf(d *docRec, s sortSpec) sortVal {
+func sortValueOf(m *mem, d *docRec, s sortSpec) sortVal {
 	if s.geo {
-		lat, lng, ok := geoOf(d)
+		lat, lng, ok := geoOf(m, d)
 		if !ok {
 			return sortVal{}
 		}
 		dist := haversine(s.lat, s.lng, lat, lng)
-		return sortVal{kind: sortNum, num: dist, raw: mustJSON(map[string]float64{"lat": lat, "lng": lng})}
+		return sortVal{kind: sortNum, num: dist, lat: lat, lng: lng}
 	}
 	best := sortVal{}
-	for _, l := range leavesOf(d, s.field, false) {
+	ls := leaves(d, m.pid(s.field))
+	for i := range ls {
+		l := &ls[i]
 		var v sortVal
 		switch l.kind {
 		case leafNumber:
-			v = sortVal{kind: sortNum, num: l.num, raw: json.RawMessage(l.str)}
-		case leafString:
-			v = sortVal{kind: sortStr, str: normalizeFacet(l.str), raw: mustJSON(l.str)}
-		case leafBool:
-			v = sortVal{kind: sortStr, str: l.str, raw: json.RawMessage(l.str)}
+			v = sortVal{kind: sortNum, num: l.num, src: l}
+		case leafString, leafBool:
+			v = sortVal{kind: sortStr, str: l.norm, src: l}
 		default:
 			continue
 		}
@@ -55,8 +69,8 @@ func sortValueOf(d *docRec, s sortSpec) sortVal {
 // ones, numbers before strings, then by value in the criterion's direction.
 func cmpSort(a, b sortVal, asc bool) int {
 	if a.kind != b.kind {
-		rank := func(k uint8) int { return map[uint8]int{sortNum: 0, sortStr: 1, sortMissing: 2}[k] }
-		if rank(a.kind) < rank(b.kind) {
+		// sortNum < sortStr < sortMissing in display order
+		if sortOrder(a.kind) < sortOrder(b.kind) {
 			return -1
 		}
 		return 1
@@ -85,8 +99,9 @@ func cmpSort(a, b sortVal, asc bool) int {
 func distinctHits(m *mem, attr string, ordered []hit, all []hit) ([]hit, int) {
 	seen := map[string]bool{}
 	out := ordered[:0:0]
+	pid := m.pid(attr)
 	for _, h := range ordered {
-		key, ok := distinctKey(m.docs[h.slot], attr)
+		key, ok := distinctKey(m.docs[h.slot], pid)
 		if ok && seen[key] {
 			continue
 		}
@@ -98,17 +113,25 @@ func distinctHits(m *mem, attr string, ordered []hit, all []hit) ([]hit, int) {
 	return out, len(out)
 }
 
-func distinctKey(d *docRec, attr string) (string, bool) {
-	ls := leavesOf(d, attr, false)
+func distinctKey(d *docRec, pid uint32) (string, bool) {
+	ls := leaves(d, pid)
 	for _, l := range ls {
 		switch l.kind {
-		case leafString:
-			return "s" + normalizeFacet(l.str), true
+		case leafString, leafBool:
+			return "s" + l.norm, true
 		case leafNumber:
-			return "n" + strconv.FormatFloat(l.num, 'g', -1, 64), true
-		case leafBool:
-			return "b" + l.str, true
+			return "n" + l.norm, true
 		}
 	}
 	return "", false
+}
+
+func sortOrder(k uint8) int {
+	switch k {
+	case sortNum:
+		return 0
+	case sortStr:
+		return 1
+	}
+	return 2
 }
