@@ -316,3 +316,17 @@ func TestApplyHonoursCallerDeadlineWhileHolding(t *testing.T) {
 	c.WaitForLeader(t, leaderWait)
 	c.EnsureSame(t)
 }
+
+func TestOperatorJoinContactsGossipAddresses(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	n := c.Node(2)
+	got, err := n.Peer.Join(context.Background(), []string{c.Node(0).Peer.GossipAddr(), c.Node(1).Peer.GossipAddr()})
+	if err != nil || got != 2 {
+		t.Fatalf("join = %d, %v; want 2 contacted", got, err)
+	}
+	if _, err := n.Peer.Join(context.Background(), nil); err == nil {
+		t.Fatal("joining no address succeeded")
+	}
+	c.EnsureSame(t)
+}

@@ -135,20 +135,38 @@ func (p *Peer) join(ctx context.Context) error {
 	if len(p.cfg.Join) == 0 {
 		return nil
 	}
-	var lastErr error
 	for {
 		n, err := p.ml.Join(p.cfg.Join)
 		if n > 0 {
 			p.logger.Info("joined gossip", "contacted", n)
 			return nil
 		}
-		lastErr = err
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("join %v: %w (last error: %v)", p.cfg.Join, ctx.Err(), lastErr)
+			return fmt.Errorf("join %v: %w (last error: %v)", p.cfg.Join, ctx.Err(), err)
 		case <-time.After(p.cfg.GossipProbeInterval):
 		}
 	}
+}
+
+// Join contacts the given gossip addresses (host:port, DNS names allowed)
+// once, on an operator's request, and returns how many answered. The
+// leader then adds the new peers as voters. Errors only when none did.
+func (p *Peer) Join(ctx context.Context, addrs []string) (int, error) {
+	if !p.isStarted() {
+		return 0, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := p.ml.Join(addrs)
+	if n > 0 {
+		return n, nil
+	}
+	if err == nil {
+		err = errors.New("no address given")
+	}
+	return 0, fmt.Errorf("join %v: %w", addrs, err)
 }
 
 func (p *Peer) isStarted() bool {
