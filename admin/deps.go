@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -138,4 +139,12 @@ type Deps struct {
 	Gatherer prometheus.Gatherer
 	// Now stamps commands; nil means time.Now.
 	Now func() time.Time
+	// Data mounts the Meilisearch API (the proxy) at the root of the
+	// router; nil serves only /health and the admin routes.
+	Data Routes
+}
+
+// Routes is a set of routes mounted on the router (proxy.Proxy is one).
+type Routes interface {
+	Register(g *echo.Group)
 }

@@ -19,7 +19,7 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	me := s.toMeili(err)
+	me := ErrorToMeili(err)
 	if me.Code == meili.CodeMiroirNoLeader {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(s.retryAfterSeconds()))
 	}
@@ -42,8 +42,12 @@ func (s *Server) retryAfterSeconds() int {
 	return max(secs, 1)
 }
 
-// toMeili maps any error a handler or middleware returns to *meili.Error.
-func (s *Server) toMeili(err error) *meili.Error {
+// ErrorToMeili maps any error a handler, middleware or Consensus returns to
+// the *meili.Error the client sees: *meili.Error as is, admin's sentinels
+// to miroir_no_leader (503), miroir_timeout (504) and
+// miroir_peer_not_found (404), echo's own errors to Meilisearch-like ones,
+// anything else to internal (500).
+func ErrorToMeili(err error) *meili.Error {
 	var me *meili.Error
 	var he *echo.HTTPError
 	switch {

@@ -39,7 +39,11 @@ func (s *Server) newEcho() *echo.Echo {
 }
 
 func (s *Server) routes(e *echo.Echo) {
-	e.GET("/health", s.health)
+	if s.deps.Data != nil {
+		s.deps.Data.Register(e.Group(""))
+	} else {
+		e.GET("/health", s.health)
+	}
 	e.GET("/_miroir/ready", s.ready)
 	if s.gatherer != nil {
 		e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{})))

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/meilisearch/meilisearch-go"
 	"time"
 )
 
@@ -70,11 +72,7 @@ func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
 			return nil
 		})
 	}
-	for _, n := range layout.Nodes {
-		if _, code, err := call("GET", "http://"+n.HTTPAddr+"/health", "", nil); code != 200 {
-			t.Fatalf("%s health: %d %v", n.ID, code, err)
-		}
-	}
+	checkMeilisearchAPIAcrossPeers(t, layout)
 	cancel()
 	select {
 	case code := <-done:
@@ -83,5 +81,29 @@ func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
 		}
 	case <-time.After(60 * time.Second):
 		t.Fatal("dev did not stop after cancel")
+	}
+}
+
+// checkMeilisearchAPIAcrossPeers writes through one peer, waits for the
+// task through another and searches through the third, with the stock SDK.
+func checkMeilisearchAPIAcrossPeers(t *testing.T, l devLayout) {
+	t.Helper()
+	ctx := context.Background()
+	clients := make([]meilisearch.ServiceManager, len(l.Peers))
+	for i, p := range l.Peers {
+		clients[i] = meilisearch.New("http://" + p.HTTPAddr)
+	}
+	docs := []map[string]any{{"id": 1, "title": "the dark forest"}, {"id": 2, "title": "a bright meadow"}, {"id": 3, "title": "dark matter"}}
+	info, err := clients[1].Index("books").AddDocuments(ctx, docs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := clients[2].WaitForTask(ctx, info.TaskUID, 20*time.Millisecond)
+	if err != nil || task.Status != meilisearch.TaskStatusSucceeded {
+		t.Fatalf("task %d: %v %+v", info.TaskUID, err, task)
+	}
+	res, err := clients[0].Index("books").Search(ctx, "dark", &meilisearch.SearchRequest{})
+	if err != nil || len(res.Hits) != 2 {
+		t.Fatalf("search: %v %+v", err, res)
 	}
 }

@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/miroir-search/miroir/admin"
 	"github.com/miroir-search/miroir/cluster"
 	"github.com/miroir-search/miroir/fsm"
+	"github.com/miroir-search/miroir/proxy"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -21,9 +23,14 @@ type peer struct {
 	id       string
 	ln       net.Listener
 	cl       *cluster.Peer
+	px       *proxy.Proxy
 	srv      *admin.Server
 	logger   *slog.Logger
 	serveErr chan error
+
+	// loops runs the proxy's background work and the leader-only loops.
+	loopCancel context.CancelFunc
+	loops      sync.WaitGroup
 
 	stopOnce sync.Once
 	stopErr  error
@@ -56,14 +63,21 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 	if err != nil {
 		return nil, err
 	}
-	acfg := admin.DefaultConfig()
-	acfg.AdminKey = cfg.AdminKey
-	deps := admin.Deps{Consensus: consensus{cl}, State: fsmState{f}, Commands: commands{}, Gatherer: reg}
-	srv, err := admin.New(acfg, deps, logger.With("peer", cfg.ID), reg)
+	plog := logger.With("peer", cfg.ID)
+	pcfg := proxy.DefaultConfig()
+	pcfg.MasterKey, pcfg.NodeKey = cfg.MasterKey, cfg.NodeKey
+	px, err := proxy.New(pcfg, proxy.Deps{State: f, Catalog: admin.NewCatalog(consensus{cl}, nil, plog)}, plog, reg)
 	if err != nil {
 		return nil, err
 	}
-	return &peer{id: cfg.ID, ln: ln, cl: cl, srv: srv, logger: logger, serveErr: make(chan error, 1)}, nil
+	acfg := admin.DefaultConfig()
+	acfg.AdminKey = cfg.AdminKey
+	deps := admin.Deps{Consensus: consensus{cl}, State: fsmState{f}, Commands: commands{}, Gatherer: reg, Data: px}
+	srv, err := admin.New(acfg, deps, plog, reg)
+	if err != nil {
+		return nil, err
+	}
+	return &peer{id: cfg.ID, ln: ln, cl: cl, px: px, srv: srv, logger: plog, serveErr: make(chan error, 1)}, nil
 }
 
 // clusterConfig maps the peer's settings onto the cluster's.
@@ -94,13 +108,62 @@ func (p *peer) httpAddr() string { return p.ln.Addr().String() }
 func (p *peer) start(ctx context.Context) error {
 	go func() { p.serveErr <- p.srv.Serve(p.ln) }()
 	if err := p.cl.Start(ctx); err != nil {
-		p.stopHTTP(context.Background())
+		_ = p.stopHTTP(context.Background())
 		return err
 	}
+	lctx, cancel := context.WithCancel(context.Background())
+	p.loopCancel = cancel
+	if err := p.px.Start(lctx); err != nil {
+		cancel()
+		_ = p.stopHTTP(context.Background())
+		return errors.Join(err, p.cl.Close())
+	}
+	p.loops.Add(1)
+	go p.leaderLoops(lctx)
 	return nil
 }
 
-// shutdown follows STYLE.md: readiness 503, HTTP shutdown, then the cluster
+// leaderLoops runs the proxy's leader-only work (the task watcher) while
+// this peer leads, polling leadership every leaderPoll.
+func (p *peer) leaderLoops(ctx context.Context) {
+	defer p.loops.Done()
+	tick := time.NewTicker(leaderPoll)
+	defer tick.Stop()
+	var w *proxy.TaskWatcher
+	stop := func() {
+		if w != nil {
+			_ = w.Close()
+			w = nil
+			p.logger.Info("leader loops stopped")
+		}
+	}
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		switch leading := p.cl.IsLeader(); {
+		case leading && w == nil:
+			w = p.px.NewTaskWatcher()
+			if err := w.Start(ctx); err != nil {
+				p.logger.Error("task watcher", "err", err)
+				w = nil
+				continue
+			}
+			p.logger.Info("leader loops started")
+		case !leading:
+			stop()
+		}
+	}
+}
+
+// leaderPoll is how often a peer checks whether it leads.
+const leaderPoll = 100 * time.Millisecond
+
+// shutdown follows STYLE.md: readiness 503, HTTP shutdown, the proxy's
+// loops (leader loops, then the recorder, which flushes), then the cluster
 // peer (stops its loops, transfers leadership, shuts raft down, then
 // memberlist, then closes its stores). The peer does not leave the cluster.
 // Safe to call more than once; later calls return the first result.
@@ -108,6 +171,11 @@ func (p *peer) shutdown(ctx context.Context) error {
 	p.stopOnce.Do(func() {
 		p.srv.SetDraining()
 		httpErr := p.stopHTTP(ctx)
+		if p.loopCancel != nil {
+			p.loopCancel()
+			p.loops.Wait()
+			_ = p.px.Close()
+		}
 		clErr := p.cl.Close()
 		p.stopErr = errors.Join(httpErr, clErr)
 	})
