@@ -10,14 +10,16 @@
 //     Meilisearch server answers, with Meilisearch's statuses).
 //   - Filters: ParseFilter/ParseFilterWithCode parse Meilisearch's filter
 //     grammar (string or nested arrays) into an AST (*And, *Or, *Not,
-//     *Condition, *GeoRadius, *GeoBoundingBox, *GeoPolygon) with positions;
+//     *Condition, *GeoRadius, *GeoBoundingBox, *GeoPolygon, *VectorExists)
+//     with positions;
 //     errors reproduce Meilisearch's messages ("…\n1:8 title hello").
 //     Filter.String renders canonical syntax that parses back to the same
 //     tree; AndFilters combines raw filter values without parsing them (the
 //     proxy ANDs `_miroir_shard IN [..]` and tenant-token filters into
 //     client filters). The depth limit is Meilisearch's (MaxFilterDepth).
-//     Not supported: `_vectors` filters parse as plain attribute names,
-//     `_foreign(..)` is rejected.
+//     Geo ranges are checked by Filter.CheckGeo at evaluation time, as
+//     Meilisearch does. Not supported: `_foreign(..)` (experimental
+//     foreignKeys) is rejected as an invalid operation.
 //   - Documents: ParseDocuments reads JSON (array or object), NDJSON and
 //     CSV payloads into Documents that keep raw JSON values;
 //     InferPrimaryKey, CanonicalID (1 and "1" are one document),

@@ -30,7 +30,7 @@ type Pos struct {
 }
 
 // Node is one node of a filter expression: *And, *Or, *Not, *Condition,
-// *GeoRadius, *GeoBoundingBox or *GeoPolygon.
+// *GeoRadius, *GeoBoundingBox, *GeoPolygon or *VectorExists.
 type Node interface {
 	Span() Pos
 	String() string
@@ -108,23 +108,32 @@ type GeoPoint struct {
 
 // GeoRadius is `_geoRadius(lat, lng, radius[, resolution])`; Radius is in
 // meters, Resolution is 0 when absent (Meilisearch's default is 125).
+// Coordinates and resolution are range-checked by Filter.CheckGeo, not by
+// the parser, because Meilisearch reports them while evaluating.
 type GeoRadius struct {
 	Center     GeoPoint
 	Radius     float64
 	Resolution int
 	At         Pos
+
+	args          []Pos   // the numbers' positions, for CheckGeo
+	rawResolution float64 // the resolution as written
 }
 
 // GeoBoundingBox is `_geoBoundingBox([top, right], [bottom, left])`.
 type GeoBoundingBox struct {
 	TopRight, BottomLeft GeoPoint
 	At                   Pos
+
+	args []Pos
 }
 
 // GeoPolygon is `_geoPolygon([lat, lng], ...)` with at least three points.
 type GeoPolygon struct {
 	Points []GeoPoint
 	At     Pos
+
+	args []Pos
 }
 
 func (n *And) Span() Pos            { return n.At }

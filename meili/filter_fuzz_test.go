@@ -12,6 +12,7 @@ func FuzzParseFilter(f *testing.F) {
 		"_geoRadius(1, 2, 3)", "_geoBoundingBox([1, 2], [0, 1])", "_geoPolygon([1,2],[3,4],[5,6])",
 		`t = "a\"b\\c"`, "t IS NOT EMPTY", "t NOT STARTS WITH x", "NOT NOT (a = 1)", "x IN [", "'",
 		`x = "\u{41}"`, "a = 1\nOR b = 2", "((", "_geo(1)", "a = _geoRadius(1,2,3)",
+		"_vectors.e.fragments.f EXISTS", "_vectors NOT EXISTS", `_vectors."a.b".userProvided EXISTS`,
 	} {
 		f.Add(s)
 	}
@@ -65,6 +66,8 @@ func stripPos(n Node) Node {
 		return &GeoBoundingBox{TopRight: t.TopRight, BottomLeft: t.BottomLeft}
 	case *GeoPolygon:
 		return &GeoPolygon{Points: t.Points}
+	case *VectorExists:
+		return &VectorExists{Embedder: t.Embedder, Filter: t.Filter, Fragment: t.Fragment}
 	}
 	return n
 }

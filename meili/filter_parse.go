@@ -127,7 +127,7 @@ func (p *filterParser) primary(pos, depth int) (Node, int, *parseErr) {
 		}
 		return nil, 0, p.rest(fkInvalidPrimary, pos)
 	}
-	n, end, err := p.operation(field, end)
+	n, end, err := p.operation(field, pos, end)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -139,7 +139,7 @@ func (p *filterParser) primary(pos, depth int) (Node, int, *parseErr) {
 
 // operation parses what follows the field, trying Meilisearch's
 // alternatives in its order. It returns a nil node when none applies.
-func (p *filterParser) operation(field Value, pos int) (Node, int, *parseErr) {
+func (p *filterParser) operation(field Value, start, pos int) (Node, int, *parseErr) {
 	s := p.s
 	if we, ok := wordIs(s, pos, "IN"); ok {
 		return p.in(field, we)
@@ -158,7 +158,13 @@ func (p *filterParser) operation(field Value, pos int) (Node, int, *parseErr) {
 			return p.operand(field, op, pos+len(op), false)
 		}
 	}
-	if n, end, ok := p.keywordOp(field, pos); ok {
+	if n, end, ok := p.isOp(field, pos); ok {
+		return n, end, nil
+	}
+	if n, end, err, ok := p.vectors(start); ok {
+		return n, end, err.cut()
+	}
+	if n, end, ok := p.existsOp(field, pos); ok {
 		return n, end, nil
 	}
 	if n, end, err := p.to(field, pos); n != nil || err != nil {
@@ -194,17 +200,19 @@ func (p *filterParser) operand(field Value, op Op, pos int, neg bool) (Node, int
 	return n, end, nil
 }
 
-// keywordOp handles IS [NOT] NULL, IS [NOT] EMPTY, EXISTS and NOT EXISTS.
-// Like Meilisearch these are prefix matches ("tag"), not whole words.
-func (p *filterParser) keywordOp(field Value, pos int) (Node, int, bool) {
-	s := p.s
-	cond := func(op Op, end int, neg bool) (Node, int, bool) {
-		var n Node = &Condition{Field: field, Op: op}
-		if neg {
-			n = &Not{Child: n, At: field.At}
-		}
-		return n, end, true
+func keywordCondition(field Value, op Op, end int, neg bool) (Node, int, bool) {
+	var n Node = &Condition{Field: field, Op: op}
+	if neg {
+		n = &Not{Child: n, At: field.At}
 	}
+	return n, end, true
+}
+
+// isOp handles IS [NOT] NULL and IS [NOT] EMPTY. Like Meilisearch these
+// are prefix matches ("tag"), not whole words.
+func (p *filterParser) isOp(field Value, pos int) (Node, int, bool) {
+	s := p.s
+	cond := func(op Op, end int, neg bool) (Node, int, bool) { return keywordCondition(field, op, end, neg) }
 	if strings.HasPrefix(s[pos:], "IS") {
 		if at, ok := ms1(s, pos+2); ok {
 			for _, op := range []Op{OpIsNull, OpIsEmpty} {
@@ -225,12 +233,18 @@ func (p *filterParser) keywordOp(field Value, pos int) (Node, int, bool) {
 			}
 		}
 	}
+	return nil, 0, false
+}
+
+// existsOp handles EXISTS and NOT EXISTS (prefix matches too).
+func (p *filterParser) existsOp(field Value, pos int) (Node, int, bool) {
+	s := p.s
 	if strings.HasPrefix(s[pos:], "EXISTS") {
-		return cond(OpExists, pos+len("EXISTS"), false)
+		return keywordCondition(field, OpExists, pos+len("EXISTS"), false)
 	}
 	if strings.HasPrefix(s[pos:], "NOT") {
 		if at, ok := ms1(s, pos+3); ok && strings.HasPrefix(s[at:], "EXISTS") {
-			return cond(OpExists, at+len("EXISTS"), true)
+			return keywordCondition(field, OpExists, at+len("EXISTS"), true)
 		}
 	}
 	return nil, 0, false

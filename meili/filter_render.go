@@ -69,13 +69,17 @@ func (v Value) String() string {
 	if isBareWord(v.Text) {
 		return v.Text
 	}
+	return quoteValue(v.Text)
+}
+
+func quoteValue(text string) string {
 	var b strings.Builder
 	b.WriteByte('"')
-	for i := 0; i < len(v.Text); i++ {
-		if c := v.Text[i]; c == '\\' || c == '"' {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c == '\\' || c == '"' {
 			b.WriteByte('\\')
 		}
-		b.WriteByte(v.Text[i])
+		b.WriteByte(text[i])
 	}
 	b.WriteByte('"')
 	return b.String()
@@ -96,7 +100,10 @@ func isBareWord(s string) bool {
 
 func (n *GeoRadius) String() string {
 	args := []string{formatFloat(n.Center.Lat), formatFloat(n.Center.Lng), formatFloat(n.Radius)}
-	if n.Resolution != 0 {
+	switch {
+	case len(n.args) == 4:
+		args = append(args, formatFloat(n.rawResolution))
+	case n.Resolution != 0:
 		args = append(args, formatFloat(float64(n.Resolution)))
 	}
 	return "_geoRadius(" + strings.Join(args, ", ") + ")"

@@ -55,6 +55,13 @@ func TestParseFilterRendersCanonicalSyntax(t *testing.T) {
 		{"_geoPolygon([1, 2], [3, 4], [5, 6],)", "_geoPolygon([1, 2], [3, 4], [5, 6])"},
 		{"_geoRadius(1, 2, 3) AND x = 1", "_geoRadius(1, 2, 3) AND x = 1"},
 		{"日本 = 東京", "日本 = 東京"},
+		{"_vectors EXISTS", "_vectors EXISTS"},
+		{"  _vectors  NOT  EXISTS", "NOT _vectors EXISTS"},
+		{"_vectors.emb EXISTS", "_vectors.emb EXISTS"},
+		{"_vectors.emb.fragments.frag EXISTS", "_vectors.emb.fragments.frag EXISTS"},
+		{"_vectors.'my emb'.userProvided NOT EXISTS", `NOT _vectors."my emb".userProvided EXISTS`},
+		{"_vectors.emb.regenerate EXISTS", "_vectors.emb.regenerate EXISTS"},
+		{"_vectors = 1", "_vectors = 1"},
 		{`name = "\u{1F600}"`, "name = \"\U0001F600\""},
 	}
 	for _, c := range cases {
@@ -205,11 +212,17 @@ func TestParseFilterErrorsMatchMeilisearch(t *testing.T) {
 		{"NOT OR EXISTS AND EXISTS NOT EXISTS", "Was expecting a value but instead got `OR`, which is a reserved keyword. To use `OR` as a field name or a value, surround it by quotes.\n5:7 NOT OR EXISTS AND EXISTS NOT EXISTS"},
 		{"value NULL", "Was expecting an operation " + opList + " at `value NULL`.\n1:11 value NULL"},
 		{"value IS NOT", "Was expecting an operation " + opList + " at `value IS NOT`.\n1:13 value IS NOT"},
+		{"_vectors _vectors EXISTS", "Was expecting an operation like `EXISTS` or `NOT EXISTS` after the vector filter.\n10:25 _vectors _vectors EXISTS"},
+		{"_vectors. embedderName EXISTS", "Was expecting embedder name but found nothing.\n10:11 _vectors. embedderName EXISTS"},
+		{"_vectors.embedderName. EXISTS", "Was expecting one of `.fragments`, `.userProvided`, `.documentTemplate`, `.regenerate` or nothing, but instead found a point without a valid value.\n22:23 _vectors.embedderName. EXISTS"},
+		{`_vectors."embedderName EXISTS`, "The quotes in one of the values are inconsistent.\n10:30 _vectors.\"embedderName EXISTS"},
+		{`_vectors."embedderNam"e EXISTS`, "The vector filter has leftover tokens.\n23:31 _vectors.\"embedderNam\"e EXISTS"},
+		{"_vectors.embedderName.fragments EXISTS", "The vector filter is missing a fragment name.\n32:39 _vectors.embedderName.fragments EXISTS"},
+		{"_vectors.embedderName.fragments. EXISTS", "The vector filter's fragment name is invalid.\n33:40 _vectors.embedderName.fragments. EXISTS"},
+		{"_vectors.embedderName.fargments.test EXISTS", "Was expecting one of `fragments`, `userProvided`, `documentTemplate`, `regenerate` or nothing, but instead found `fargments`. Did you mean `fragments`?\n23:32 _vectors.embedderName.fargments.test EXISTS"},
+		{`_vectors.embedderName."userProvided" EXISTS`, "Was expecting this part to be unquoted.\n24:36 _vectors.embedderName.\"userProvided\" EXISTS"},
+		{"_vectors.embedderName.userProvided.fragments.test EXISTS", "Vector filter can only accept one of `fragments`, `userProvided`, `documentTemplate` or `regenerate`, but found both `userProvided` and `fragments`.\n36:45 _vectors.embedderName.userProvided.fragments.test EXISTS"},
 		{"value IS NOT EXISTS", "Was expecting an operation " + opList + " at `value IS NOT EXISTS`.\n1:20 value IS NOT EXISTS"},
-		{"_geoRadius(100, 1, 10)", "Bad latitude `100`. Latitude must be contained between -90 and 90 degrees.\n12:15 _geoRadius(100, 1, 10)"},
-		{"_geoRadius(1, 190, 10)", "Bad longitude `190`. Longitude must be contained between -180 and 180 degrees. Hint: try using `-170` instead.\n15:18 _geoRadius(1, 190, 10)"},
-		{"_geoRadius(1, 1, 10, 2)", "Invalid resolution `2`. Resolution must be between 3 and 1000.\n22:23 _geoRadius(1, 1, 10, 2)"},
-		{"_geoBoundingBox([1, 2], [3, 4])", "The top latitude `1` is below the bottom latitude `3`.\n29:30 _geoBoundingBox([1, 2], [3, 4])"},
 		{"_geoRadius(1e999, 1, 10)", "Non finite floats are not supported\n12:17 _geoRadius(1e999, 1, 10)"},
 		{"a = 1\nAND b = ", "Was expecting a value but instead got nothing.\n9:9 a = 1\nAND b = "},
 	}
@@ -305,5 +318,31 @@ func BenchmarkParseFilter(b *testing.B) {
 		if _, err := ParseFilter(in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The expected messages are Meilisearch's (milli index_filter.rs).
+func TestCheckGeoReportsRangeErrorsAtTheirToken(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"_geoRadius(100, 1, 10)", "Bad latitude `100`. Latitude must be contained between -90 and 90 degrees.\n12:15 _geoRadius(100, 1, 10)"},
+		{"_geoRadius(1, 190, 10)", "Bad longitude `190`. Longitude must be contained between -180 and 180 degrees. Hint: try using `-170` instead.\n15:18 _geoRadius(1, 190, 10)"},
+		{"_geoRadius(1, 1, 10, 2)", "Invalid resolution `2`. Resolution must be between 3 and 1000.\n22:23 _geoRadius(1, 1, 10, 2)"},
+		{"_geoBoundingBox([1, 2], [3, 4])", "The top latitude `1` is below the bottom latitude `3`.\n29:30 _geoBoundingBox([1, 2], [3, 4])"},
+		{"_geoPolygon([1, 2], [3, 4], [95, 6])", "Bad latitude `95`. Latitude must be contained between -90 and 90 degrees.\n30:32 _geoPolygon([1, 2], [3, 4], [95, 6])"},
+	}
+	for _, c := range cases {
+		f, err := ParseFilter(c.in)
+		if err != nil {
+			t.Fatalf("ParseFilter(%q): %v (geo ranges are checked at evaluation)", c.in, err)
+		}
+		err = f.CheckGeo(CodeInvalidDocumentFilter)
+		var me *Error
+		if !errors.As(err, &me) || me.Code != CodeInvalidDocumentFilter || me.Message != c.want {
+			t.Errorf("CheckGeo(%q)\n got: %v\nwant: %q", c.in, err, c.want)
+		}
+	}
+	f, _ := ParseFilter("_geoRadius(45, 9, 100, 125) AND _geoBoundingBox([2, 2], [1, 1])")
+	if err := f.CheckGeo(CodeInvalidSearchFilter); err != nil {
+		t.Fatalf("valid geo filter: %v", err)
 	}
 }

@@ -144,16 +144,10 @@ func (p *filterParser) geoRadius(start, pos int) (Node, int, *parseErr) {
 	if err != nil {
 		return nil, 0, err
 	}
-	n := &GeoRadius{Center: GeoPoint{f[0], f[1]}, Radius: f[2], At: p.pos(start, end)}
-	if err := p.checkPoint(n.Center, toks[0], toks[1]); err != nil {
-		return nil, 0, err
-	}
+	n := &GeoRadius{Center: GeoPoint{f[0], f[1]}, Radius: f[2], At: p.pos(start, end), args: p.tokPositions(toks)}
 	if len(toks) == 4 {
-		res, err := p.resolution(f[3], toks[3])
-		if err != nil {
-			return nil, 0, err
-		}
-		n.Resolution = res
+		n.rawResolution = f[3]
+		n.Resolution = int(min(max(f[3], 0), 1<<31-1))
 	}
 	return n, end, nil
 }
@@ -216,12 +210,7 @@ func (p *filterParser) geoBoundingBox(start, pos int) (Node, int, *parseErr) {
 	if err != nil {
 		return nil, 0, err
 	}
-	n := &GeoBoundingBox{TopRight: pts[0], BottomLeft: pts[1], At: p.pos(start, end)}
-	if n.TopRight.Lat < n.BottomLeft.Lat {
-		t := pairs[1][1]
-		return nil, 0, &parseErr{kind: fkExternal, start: t.start, end: t.end, text: "The top latitude `" +
-			rustFloat(n.TopRight.Lat) + "` is below the bottom latitude `" + rustFloat(n.BottomLeft.Lat) + "`."}
-	}
+	n := &GeoBoundingBox{TopRight: pts[0], BottomLeft: pts[1], At: p.pos(start, end), args: p.pairPositions(pairs)}
 	return n, end, nil
 }
 
@@ -249,7 +238,7 @@ func (p *filterParser) geoPolygon(start, pos int) (Node, int, *parseErr) {
 	if err != nil {
 		return nil, 0, err
 	}
-	return &GeoPolygon{Points: pts, At: p.pos(start, end)}, end, nil
+	return &GeoPolygon{Points: pts, At: p.pos(start, end), args: p.pairPositions(pairs)}, end, nil
 }
 
 func (p *filterParser) points(pairs [][]floatTok) ([]GeoPoint, *parseErr) {
@@ -263,9 +252,6 @@ func (p *filterParser) points(pairs [][]floatTok) ([]GeoPoint, *parseErr) {
 			return nil, err
 		}
 		pts[i] = GeoPoint{f[0], f[1]}
-		if err := p.checkPoint(pts[i], pair[0], pair[1]); err != nil {
-			return nil, err
-		}
 	}
 	return pts, nil
 }
@@ -280,4 +266,20 @@ func (p *filterParser) floats(toks []floatTok) ([]float64, *parseErr) {
 		out[i] = f
 	}
 	return out, nil
+}
+
+func (p *filterParser) tokPositions(toks []floatTok) []Pos {
+	out := make([]Pos, len(toks))
+	for i, t := range toks {
+		out[i] = p.pos(t.start, t.end)
+	}
+	return out
+}
+
+func (p *filterParser) pairPositions(pairs [][]floatTok) []Pos {
+	var out []Pos
+	for _, pair := range pairs {
+		out = append(out, p.tokPositions(pair)...)
+	}
+	return out
 }
