@@ -137,3 +137,11 @@ func (commands) SetNodeState(m admin.Meta, id string, to admin.NodeState) ([]byt
 func (c consensus) Leave(ctx context.Context) error { return clusterErr(c.p.Leave(ctx)) }
 
 var _ admin.Leaver = consensus{}
+
+// Join implements admin.Joiner.
+func (c consensus) Join(ctx context.Context, addrs []string) (int, error) {
+	n, err := c.p.Join(ctx, addrs)
+	return n, clusterErr(err)
+}
+
+var _ admin.Joiner = consensus{}

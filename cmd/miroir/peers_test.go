@@ -73,39 +73,42 @@ type clusterView struct {
 
 func startInProcessPeers(t *testing.T, n int) []*peer {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var peers []*peer
-	t.Cleanup(func() {
-		for _, p := range peers {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			if err := p.shutdown(ctx); err != nil {
-				t.Errorf("shutdown %s: %v", p.id, err)
-			}
-			cancel()
-		}
-	})
 	var join []string
 	for i := range n {
-		cfg := defaultPeerConfig()
-		cfg.ID = fmt.Sprintf("p%d", i+1)
-		cfg.DataDir = t.TempDir()
-		cfg.HTTPAddr, cfg.RaftAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
-		cfg.AdminKey, cfg.ClusterKey = testAdminKey, "cluster-key"
-		cfg.BootstrapExpect, cfg.Join = n, join
-		p, err := newPeer(cfg, logger, tolerantTestConfig)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		err = p.start(ctx)
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := startInProcessPeer(t, fmt.Sprintf("p%d", i+1), n, join)
 		peers = append(peers, p)
 		join = []string{peers[0].cl.GossipAddr()}
 	}
 	return peers
+}
+
+// startInProcessPeer starts one peer on loopback ports and shuts it down at
+// the end of the test.
+func startInProcessPeer(t *testing.T, id string, expect int, join []string) *peer {
+	t.Helper()
+	cfg := defaultPeerConfig()
+	cfg.ID, cfg.DataDir = id, t.TempDir()
+	cfg.HTTPAddr, cfg.RaftAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
+	cfg.AdminKey, cfg.ClusterKey = testAdminKey, "cluster-key"
+	cfg.BootstrapExpect, cfg.Join = expect, join
+	p, err := newPeer(cfg, slog.New(slog.DiscardHandler), tolerantTestConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := p.start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := p.shutdown(ctx); err != nil {
+			t.Errorf("shutdown %s: %v", p.id, err)
+		}
+	})
+	return p
 }
 
 func TestNodeRegisteredOnAFollowerIsVisibleOnEveryPeer(t *testing.T) {
@@ -250,4 +253,16 @@ func waitForInProcessLeader(t *testing.T, peers []*peer) {
 		}
 		return nil
 	})
+}
+
+func TestOperatorJoinMakesANewPeerAVoter(t *testing.T) {
+	peers := startInProcessPeers(t, 3)
+	waitForInProcessLeader(t, peers)
+	p4 := startInProcessPeer(t, "p4", 0, nil)
+	body := fmt.Sprintf(`{"addresses":[%q]}`, peers[1].cl.GossipAddr())
+	if _, code, err := call("POST", "http://"+p4.httpAddr()+"/_miroir/peers", body, nil); code != 202 {
+		t.Fatalf("join: %d %v", code, err)
+	}
+	waitForInProcessLeader(t, append(peers, p4))
+	ensureSameDigest(t, append(peers, p4))
 }
