@@ -77,7 +77,21 @@ type Cluster struct {
 	Nodes []*Proc
 	Admin AdminClient
 
+	// RFFlag is the binary's flag for the replication factor of new replica
+	// groups ("" when it has none: groups then get the binary's default).
+	RFFlag string
+
 	faults linkState
+}
+
+// rfFlag finds the replication-factor flag of `miroir serve`, if any.
+func rfFlag(binary string) string {
+	for _, f := range []string{"--default-rf", "--replication-factor", "--rf"} {
+		if Supports(binary, "serve", f+" ") {
+			return f
+		}
+	}
+	return ""
 }
 
 // New lays out the processes (names, ports, dirs) and starts nothing.
@@ -95,7 +109,7 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{Cfg: cfg, Admin: AdminClient{Key: cfg.AdminKey}}
+	c := &Cluster{Cfg: cfg, Admin: AdminClient{Key: cfg.AdminKey}, RFFlag: rfFlag(cfg.Binary)}
 	for i := range cfg.Peers {
 		p := newProc(fmt.Sprintf("peer%d", i+1), RolePeer, cfg.Dir, cfg.Binary)
 		p.HTTPAddr, p.RaftAddr, p.GossipAddr, p.ControlAddr = addrs[4*i], addrs[4*i+1], addrs[4*i+2], addrs[4*i+3]
@@ -135,6 +149,9 @@ func DefaultPeerArgs(c *Cluster, p *Proc) []string {
 	}
 	if c.Cfg.Chaos {
 		args = append(args, "--chaos-control", p.ControlAddr)
+	}
+	if c.RFFlag != "" && c.Cfg.RF > 0 {
+		args = append(args, c.RFFlag, fmt.Sprint(c.Cfg.RF))
 	}
 	return args
 }

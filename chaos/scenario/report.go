@@ -62,7 +62,11 @@ func (rep *Report) fill(r *Run, ctx context.Context, elapsed time.Duration) {
 		if err != nil {
 			rep.Err = err.Error()
 		}
-		obs.RF = r.Sc.RF
+		if r.C.RFFlag != "" {
+			obs.RF = r.Sc.RF
+		} else {
+			r.Note("the binary has no replication-factor flag: groups use its default RF, replica counts not checked")
+		}
 		docs, lost := history.CheckDocuments(ops, obs)
 		rep.Verdicts, rep.Lost = append(rep.Verdicts, docs), lost
 		rep.Verdicts = append(rep.Verdicts, history.CheckSearches(ops), history.CheckTasks(ops))
@@ -86,7 +90,7 @@ func (rep *Report) fill(r *Run, ctx context.Context, elapsed time.Duration) {
 // serves them from the answering peer's FSM, which may lag the leader (and a
 // restarted peer answers before it has replayed its log), so only a client
 // that passes the index of its own write (X-Miroir-Index) reads it back.
-const StaleReads = "metadata reads are served from the local FSM without a read barrier (DESIGN §4): a lagging or just-restarted peer answers stale"
+const StaleReads = "only reads reveal it: metadata reads are served from the answering peer's FSM without a read barrier (DESIGN §4), so a lagging or just-restarted peer answers stale, and multi-step commands show their intermediate states"
 
 // linearizability checks the writes alone (fatal) and the writes with the
 // reads; a failure that only the reads cause is reported as StaleReads.
@@ -130,8 +134,8 @@ func (rep *Report) liveness(r *Run, ops []history.Op) {
 			end = op.Return
 		}
 	}
-	rep.WriteGap = history.Unavailability(ops, 0, end, w...)
-	rep.ReadGap = history.Unavailability(ops, 0, end, rd...)
+	rep.WriteGap = history.Unavailability(ops, r.runFrom, end, w...)
+	rep.ReadGap = history.Unavailability(ops, r.runFrom, end, rd...)
 	rep.WriteRecovery = -1
 	r.mu.Lock()
 	faults := append([]int64(nil), r.faultAt...)

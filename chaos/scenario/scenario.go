@@ -82,6 +82,7 @@ type Run struct {
 
 	mu      sync.Mutex // guards Rng and faultAt: faults may run together
 	faultAt []int64
+	runFrom int64 // history time the workload started (after setup)
 }
 
 // intn is a seeded choice, safe for concurrent fault schedules.
@@ -227,6 +228,7 @@ func servesMeilisearch(ctx context.Context, c *harness.Cluster) bool {
 func (r *Run) drive(ctx context.Context) {
 	wctx, stop := context.WithTimeout(ctx, r.Sc.Duration)
 	defer stop()
+	r.runFrom = r.H.Now()
 	done := make(chan struct{})
 	go func() { r.W.Run(wctx); close(done) }()
 	Hold(wctx, r.Sc.Warmup)
