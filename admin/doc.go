@@ -20,6 +20,10 @@
 //     /metrics need none; /_miroir/internal/* is authenticated by the
 //     cluster handler with the cluster key.
 //
+// Catalog implements proxy.Catalog on a Consensus with fsm commands, so the
+// proxy (mounted through Deps.Data) commits its metadata changes through
+// raft; each call waits until the local FSM applied its entry.
+//
 // admin never talks to raft or memberlist directly: it consumes the small
 // Consensus and State interfaces declared in deps.go.
 package admin

@@ -1,0 +1,92 @@
+package admin_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/raft"
+	"github.com/miroir-search/miroir/admin"
+	"github.com/miroir-search/miroir/fsm"
+	"github.com/miroir-search/miroir/meili"
+	"github.com/miroir-search/miroir/store"
+)
+
+// fsmConsensus applies commands at once to a real fsm.FSM, as a one-peer
+// raft would, so the Catalog's encoding and result decoding are tested
+// against the real log contract.
+type fsmConsensus struct {
+	mu    sync.Mutex
+	f     *fsm.FSM
+	index uint64
+	err   error
+}
+
+func (c *fsmConsensus) Apply(ctx context.Context, cmd []byte) (admin.Applied, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return admin.Applied{}, c.err
+	}
+	c.index++
+	v := c.f.Apply(&raft.Log{Index: c.index, Type: raft.LogCommand, Data: cmd})
+	raw, err := json.Marshal(v)
+	return admin.Applied{Index: c.index, Response: raw}, err
+}
+
+func (c *fsmConsensus) WaitApplied(ctx context.Context, index uint64) error {
+	return c.f.WaitApplied(ctx, index)
+}
+func (c *fsmConsensus) Status() admin.Status                            { return admin.Status{} }
+func (c *fsmConsensus) RemovePeer(ctx context.Context, id string) error { return nil }
+func (c *fsmConsensus) Handler() http.Handler                           { return http.NotFoundHandler() }
+
+func TestCatalogCommitsCommandsAndReturnsTheirValues(t *testing.T) {
+	c := &fsmConsensus{f: fsm.New(nil)}
+	cat := admin.NewCatalog(c, nil, nil)
+	ctx := context.Background()
+	regs, index, err := cat.RegisterTasks(ctx, []store.NewTask{{Type: "documentAdditionOrUpdate", IndexUID: "books",
+		EnsureIndex: &store.NewIndex{UID: "books", PrimaryKey: "id", Shards: 4}}})
+	if err != nil || len(regs) != 1 || index != 1 || !regs[0].IndexCreated {
+		t.Fatalf("register: %+v %d %v", regs, index, err)
+	}
+	idx, err := cat.SetPrimaryKey(ctx, "books", "id", false)
+	if err != nil || idx.PrimaryKey != "id" {
+		t.Fatalf("primary key: %+v %v", idx, err)
+	}
+	v, err := cat.UpdateSettings(ctx, "books", json.RawMessage(`{"searchableAttributes":["title"]}`), 0)
+	if err != nil || v == 0 {
+		t.Fatalf("settings: %d %v", v, err)
+	}
+	var seen bool
+	c.f.Read(func(s *store.State) { _, seen = s.ResolveIndex("books") })
+	if !seen {
+		t.Fatal("index not in the local state after the call returned")
+	}
+}
+
+func TestCatalogDomainErrorsAreMeilisearchErrors(t *testing.T) {
+	cat := admin.NewCatalog(&fsmConsensus{f: fsm.New(nil)}, nil, nil)
+	err := cat.DeleteIndex(context.Background(), "ghost")
+	var me *meili.Error
+	if !errors.As(err, &me) || me.Code != meili.CodeIndexNotFound || me.Status != http.StatusNotFound {
+		t.Fatalf("delete unknown index: %#v", err)
+	}
+	err = cat.SetNodeState(context.Background(), "ghost", store.NodeDraining)
+	if !errors.As(err, &me) || me.Code != meili.CodeMiroirNodeNotFound {
+		t.Fatalf("unknown node: %#v", err)
+	}
+}
+
+func TestCatalogWithoutLeaderIsMiroirNoLeader(t *testing.T) {
+	cat := admin.NewCatalog(&fsmConsensus{f: fsm.New(nil), err: fmt.Errorf("hold: %w", admin.ErrNoLeader)}, nil, nil)
+	_, _, err := cat.RegisterTasks(context.Background(), []store.NewTask{{Type: "indexCreation", IndexUID: "x"}})
+	var me *meili.Error
+	if !errors.As(err, &me) || me.Code != meili.CodeMiroirNoLeader || me.Status != http.StatusServiceUnavailable {
+		t.Fatalf("no leader: %#v", err)
+	}
+}
