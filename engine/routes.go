@@ -56,6 +56,7 @@ func (s *Server) routes() *echo.Echo {
 	s.routeSettings(e)
 	s.routeTasks(e)
 	s.routeKeys(e)
+	s.routeWebhooks(e)
 	s.routeUnsupported(e)
 	notFound := func(echo.Context) error { return withStatus(http.StatusNotFound, "not_found", "Not found.") }
 	e.RouteNotFound("/*", notFound)
@@ -123,7 +124,7 @@ func (s *Server) routeUnsupported(e *echo.Echo) {
 	} {
 		s.handle(e, r.method, r.path, r.action, unsupported(r.what))
 	}
-	for _, prefix := range []string{"/chats", "/webhooks", "/dynamic-search-rules", "/logs"} {
+	for _, prefix := range []string{"/chats", "/dynamic-search-rules", "/logs"} {
 		what := "The " + prefix[1:] + " API"
 		e.Any(prefix, s.authorize(actPublic)(unsupported(what)))
 		e.Any(prefix+"/*", s.authorize(actPublic)(unsupported(what)))

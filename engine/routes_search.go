@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/miroir-search/miroir/meili"
@@ -47,14 +48,28 @@ func (s *Server) searchPost(c echo.Context) error {
 }
 
 func (s *Server) search(c echo.Context, uid string, q *meili.SearchQuery) error {
+	start := time.Now()
 	res, err := s.runSearch(grantOf(c), uid, q)
 	if err != nil {
 		return err
 	}
-	if !wantsMetadata(c) {
+	if !wantsMetadata(c) && !q.ShowPerformanceDetails {
 		return c.JSON(http.StatusOK, res)
 	}
-	return c.JSONBlob(http.StatusOK, withField(mustJSON(res), "metadata", s.metadata(uid, q.Q)))
+	body := mustJSON(res)
+	if q.ShowPerformanceDetails {
+		body = withField(body, "performanceDetails", performance(start))
+	}
+	if wantsMetadata(c) {
+		body = withField(body, "metadata", s.metadata(uid, q.Q))
+	}
+	return c.JSONBlob(http.StatusOK, body)
+}
+
+// performance is the performanceDetails object: the engine measures the
+// whole search as one step.
+func performance(start time.Time) map[string]string {
+	return map[string]string{"search": time.Since(start).String()}
 }
 
 // wantsMetadata reports the Meili-Include-Metadata: true request header.
@@ -168,24 +183,7 @@ func (s *Server) multiSearch(c echo.Context) error {
 	}
 	g := grantOf(c)
 	if req.Federation == nil {
-		out := meili.MultiSearchResult{Results: make([]*meili.SearchResult, 0, len(req.Queries))}
-		for i := range req.Queries {
-			mq := &req.Queries[i]
-			res, err := s.runSearch(g, mq.IndexUID, &mq.SearchQuery)
-			if err != nil {
-				return inQuery(err, i)
-			}
-			res.IndexUID = mq.IndexUID
-			out.Results = append(out.Results, res)
-		}
-		if !wantsMetadata(c) {
-			return c.JSON(http.StatusOK, out)
-		}
-		parts := make([]json.RawMessage, len(out.Results))
-		for i, r := range out.Results {
-			parts[i] = withField(mustJSON(r), "metadata", s.metadata(r.IndexUID, ""))
-		}
-		return c.JSON(http.StatusOK, map[string]any{"results": parts})
+		return s.plainMultiSearch(c, g, req)
 	}
 	res, err := s.federated(g, req)
 	if err != nil {
@@ -199,6 +197,38 @@ func (s *Server) multiSearch(c echo.Context) error {
 		metas[i] = s.metadata(q.IndexUID, "")
 	}
 	return c.JSONBlob(http.StatusOK, withField(mustJSON(res), "metadata", metas))
+}
+
+func (s *Server) plainMultiSearch(c echo.Context, g *grant, req *meili.MultiSearchRequest) error {
+	perf := map[int]map[string]string{}
+	out := meili.MultiSearchResult{Results: make([]*meili.SearchResult, 0, len(req.Queries))}
+	for i := range req.Queries {
+		mq := &req.Queries[i]
+		start := time.Now()
+		res, err := s.runSearch(g, mq.IndexUID, &mq.SearchQuery)
+		if err != nil {
+			return inQuery(err, i)
+		}
+		res.IndexUID = mq.IndexUID
+		out.Results = append(out.Results, res)
+		if mq.ShowPerformanceDetails {
+			perf[i] = performance(start)
+		}
+	}
+	if !wantsMetadata(c) && len(perf) == 0 {
+		return c.JSON(http.StatusOK, out)
+	}
+	parts := make([]json.RawMessage, len(out.Results))
+	for i, r := range out.Results {
+		parts[i] = mustJSON(r)
+		if p, ok := perf[i]; ok {
+			parts[i] = withField(parts[i], "performanceDetails", p)
+		}
+		if wantsMetadata(c) {
+			parts[i] = withField(parts[i], "metadata", s.metadata(r.IndexUID, ""))
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"results": parts})
 }
 
 // federated runs every query of a federated multi-search on its index and

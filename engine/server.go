@@ -18,13 +18,14 @@ import (
 // (so Handler alone is a working node for in-process tests); Serve adds an
 // HTTP listener; Shutdown stops both and closes every file.
 type Server struct {
-	cfg  Config
-	log  *slog.Logger
-	st   *store
-	q    *queue
-	idx  *catalog
-	auth *authority
-	e    *echo.Echo
+	cfg   Config
+	log   *slog.Logger
+	st    *store
+	q     *queue
+	idx   *catalog
+	auth  *authority
+	hooks *notifier
+	e     *echo.Echo
 
 	httpMu  sync.Mutex
 	httpSrv *http.Server
@@ -59,10 +60,14 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	s.e = s.routes()
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
-	s.workerWG.Add(1)
+	s.workerWG.Add(2)
 	go func() {
 		defer s.workerWG.Done()
 		s.runWorker(ctx)
+	}()
+	go func() {
+		defer s.workerWG.Done()
+		s.hooks.run(ctx)
 	}()
 	return s, nil
 }
@@ -79,6 +84,10 @@ func (s *Server) open() error {
 	if s.auth, err = newAuthority(s.st, s.cfg.MasterKey); err != nil {
 		s.idx.closeAll()
 		return err
+	}
+	if s.hooks, err = newNotifier(s.st, s.log); err != nil {
+		s.idx.closeAll()
+		return fmt.Errorf("engine: load webhooks: %w", err)
 	}
 	return nil
 }

@@ -84,6 +84,7 @@ func (s *Server) processTask(ctx context.Context, t task) error {
 	if out.publish != nil {
 		out.publish()
 	}
+	s.hooks.finished(t)
 	return nil
 }
 
