@@ -152,3 +152,15 @@ func TestParseTaskQueryErrorsMatchMeilisearch(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchOfOneTask(t *testing.T) {
+	idx, batch := "movies", uint64(4)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	task := &Task{UID: 9, BatchUID: &batch, IndexUID: &idx, Status: TaskSucceeded, Type: TaskIndexCreation,
+		Details: &TaskDetails{PrimaryKey: Some("id")}, EnqueuedAt: at, StartedAt: &at, FinishedAt: &at}
+	got := mustJSON(t, BatchOf(task, "batched all enqueued tasks"))
+	want := `{"uid":4,"progress":null,"details":{"primaryKey":"id"},"stats":{"totalNbTasks":1,"status":{"succeeded":1},"types":{"indexCreation":1},"indexUids":{"movies":1}},"duration":null,"startedAt":"2026-01-01T00:00:00Z","finishedAt":"2026-01-01T00:00:00Z","batchStrategy":"batched all enqueued tasks"}`
+	if got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
