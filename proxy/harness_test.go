@@ -47,22 +47,9 @@ func startCluster(t *testing.T, nodes, rf, shards int, opts ...func(*proxy.Confi
 		t.Fatal(err)
 	}
 	for i := range nodes {
-		cfg := engine.DefaultConfig()
-		cfg.DataDir = t.TempDir()
-		tc.dirs = append(tc.dirs, cfg.DataDir)
-		cfg.MasterKey = testNodeKey
-		srv, err := engine.New(cfg, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		go func() { _ = srv.Serve(ln) }()
-		t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-		addr := "http://" + ln.Addr().String()
-		tc.nodes, tc.addrs = append(tc.nodes, srv), append(tc.addrs, addr)
+		dir := t.TempDir()
+		srv, addr := startEngine(t, dir, "127.0.0.1:0")
+		tc.nodes, tc.addrs, tc.dirs = append(tc.nodes, srv), append(tc.addrs, addr), append(tc.dirs, dir)
 		if err := tc.cat.AddNode("n"+strconv.Itoa(i+1), addr, "g1"); err != nil {
 			t.Fatal(err)
 		}
@@ -151,19 +138,26 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 // restartNode starts node i again on its old address and data.
 func (tc *testCluster) restartNode(i int) {
 	tc.t.Helper()
+	tc.nodes[i], _ = startEngine(tc.t, tc.dirs[i], strings.TrimPrefix(tc.addrs[i], "http://"))
+}
+
+// startEngine runs an engine node on addr with the node key and returns
+// it with its base URL; it stops with the test.
+func startEngine(t *testing.T, dir, addr string) (*engine.Server, string) {
+	t.Helper()
 	cfg := engine.DefaultConfig()
-	cfg.DataDir, cfg.MasterKey = tc.dirs[i], testNodeKey
+	cfg.DataDir, cfg.MasterKey = dir, testNodeKey
 	srv, err := engine.New(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
-		tc.t.Fatal(err)
+		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", strings.TrimPrefix(tc.addrs[i], "http://"))
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		tc.t.Fatal(err)
+		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(ln) }()
-	tc.t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-	tc.nodes[i] = srv
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+	return srv, "http://" + ln.Addr().String()
 }
 
 // rawRequest sends a request with the master key and returns the response.

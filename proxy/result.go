@@ -85,7 +85,30 @@ func mergeSearch(parts []*nodeSearchResult, opt *mergeOptions) (*searchResponse,
 	}
 	resp := &searchResponse{Hits: hits}
 	aggregate(resp, parts, opt)
+	if opt.Distinct && complete(parts) {
+		// Every node returned all its hits, so the distinct values across
+		// shards can be counted exactly, as one node would.
+		all, err := mergeHits(srcs, 0, totalHits(srcs), true)
+		if err != nil {
+			return nil, err
+		}
+		setTotal(resp, min(int64(len(all)), int64(opt.MaxTotalHits)), opt.Window)
+	}
 	return resp, nil
+}
+
+// complete reports whether every node answered with all of its hits.
+func complete(parts []*nodeSearchResult) bool {
+	for _, p := range parts {
+		n := p.EstimatedTotalHits
+		if p.TotalHits != nil {
+			n = p.TotalHits
+		}
+		if n == nil || *n > int64(len(p.Hits)) {
+			return false
+		}
+	}
+	return true
 }
 
 // aggregate fills the totals, facets and timings of a merged answer.
@@ -110,17 +133,7 @@ func aggregate(resp *searchResponse, parts []*nodeSearchResult, opt *mergeOption
 		dists = append(dists, p.FacetDistribution)
 		stats = append(stats, p.FacetStats)
 	}
-	total = min(total, int64(opt.MaxTotalHits))
-	w := opt.Window
-	if w.PageMode {
-		pages := int64(0)
-		if w.HitsPerPage > 0 {
-			pages = (total + int64(w.HitsPerPage) - 1) / int64(w.HitsPerPage)
-		}
-		resp.HitsPerPage, resp.Page, resp.TotalPages, resp.TotalHits = &w.HitsPerPage, &w.Page, &pages, &total
-	} else {
-		resp.Limit, resp.Offset, resp.EstimatedTotalHits = &w.Limit, &w.Offset, &total
-	}
+	setTotal(resp, min(total, int64(opt.MaxTotalHits)), opt.Window)
 	resp.FacetDistribution = mergeFacetDistributions(dists, &opt.Facets)
 	if fs := mergeFacetStats(stats); fs != nil {
 		resp.FacetStats = &fs
@@ -128,4 +141,17 @@ func aggregate(resp *searchResponse, parts []*nodeSearchResult, opt *mergeOption
 	if hasSemantic {
 		resp.SemanticHitCount = &semantic
 	}
+}
+
+// setTotal sets the totals of either pagination mode.
+func setTotal(resp *searchResponse, total int64, w window) {
+	if w.PageMode {
+		pages := int64(0)
+		if w.HitsPerPage > 0 {
+			pages = (total + int64(w.HitsPerPage) - 1) / int64(w.HitsPerPage)
+		}
+		resp.HitsPerPage, resp.Page, resp.TotalPages, resp.TotalHits = &w.HitsPerPage, &w.Page, &pages, &total
+		return
+	}
+	resp.Limit, resp.Offset, resp.EstimatedTotalHits = &w.Limit, &w.Offset, &total
 }
