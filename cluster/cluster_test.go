@@ -7,8 +7,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
 
 	"github.com/miroir-search/miroir/cluster"
 	"github.com/miroir-search/miroir/cluster/clustertest"
@@ -327,6 +331,25 @@ func TestOperatorJoinContactsGossipAddresses(t *testing.T) {
 	}
 	if _, err := n.Peer.Join(context.Background(), nil); err == nil {
 		t.Fatal("joining no address succeeded")
+	}
+	c.EnsureSame(t)
+}
+
+func TestTransportHooksWrapRaftAndGossip(t *testing.T) {
+	var streams, transports atomic.Int32
+	c := clustertest.MakeCluster(t, 3, clustertest.WithConfig(func(cfg *cluster.Config) {
+		cfg.WrapStreamLayer = func(s raft.StreamLayer) raft.StreamLayer {
+			streams.Add(1)
+			return s
+		}
+		cfg.WrapTransport = func(tr memberlist.NodeAwareTransport) memberlist.NodeAwareTransport {
+			transports.Add(1)
+			return tr
+		}
+	}))
+	apply(t, c.WaitForLeader(t, leaderWait), "wrapped", "1")
+	if streams.Load() != 3 || transports.Load() != 3 {
+		t.Fatalf("wrapped %d stream layers and %d gossip transports, want 3 each", streams.Load(), transports.Load())
 	}
 	c.EnsureSame(t)
 }

@@ -7,6 +7,9 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
 )
 
 // Config is everything one peer needs to take part in the cluster. Build it
@@ -115,6 +118,13 @@ type Config struct {
 
 	// Version is this binary's version; it travels in gossip meta.
 	Version string
+
+	// WrapStreamLayer, when set, decorates raft's TCP stream layer (chaos
+	// fault injection; a TLS layer fits the same hook). Default nil.
+	WrapStreamLayer func(raft.StreamLayer) raft.StreamLayer
+	// WrapTransport, when set, decorates memberlist's network transport
+	// (chaos fault injection). Default nil: memberlist's own transport.
+	WrapTransport func(memberlist.NodeAwareTransport) memberlist.NodeAwareTransport
 }
 
 // DefaultConfig returns production defaults. PeerID, DataDir and HTTPAddr

@@ -199,6 +199,9 @@ func (p *Peer) memberlistConfig() (*memberlist.Config, error) {
 	if p.cfg.GossipEncrypt {
 		c.SecretKey = gossipKey(p.cfg.ClusterKey)
 	}
+	if c.Transport, err = p.gossipTransport(c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -3,7 +3,6 @@ package cluster
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -52,16 +51,9 @@ func (p *Peer) openRaft() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("open snapshot store: %w", err)
 	}
-	var advertise net.Addr
-	if a := p.cfg.RaftAdvertiseAddr; a != "" {
-		if advertise, err = net.ResolveTCPAddr("tcp", a); err != nil {
-			return false, fmt.Errorf("raft advertise address: %w", err)
-		}
-	}
-	trans, err := raft.NewTCPTransportWithLogger(p.cfg.RaftBindAddr, advertise, 3,
-		p.cfg.ApplyTimeout, newHCLog(p.logger, "raft-net"))
+	trans, err := p.newRaftTransport()
 	if err != nil {
-		return false, fmt.Errorf("raft transport on %s: %w", p.cfg.RaftBindAddr, err)
+		return false, err
 	}
 	p.trans = trans
 	rc := p.raftConfig()

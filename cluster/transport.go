@@ -1,0 +1,96 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
+)
+
+// tcpStreamLayer is raft's network layer: plain TCP on a listener this
+// package owns, so Config.WrapStreamLayer can decorate it (chaos faults;
+// a TLS layer would slot in the same way).
+type tcpStreamLayer struct {
+	ln        net.Listener
+	advertise net.Addr
+}
+
+func newTCPStreamLayer(bind, advertise string) (*tcpStreamLayer, error) {
+	var adv net.Addr
+	if advertise != "" {
+		a, err := net.ResolveTCPAddr("tcp", advertise)
+		if err != nil {
+			return nil, fmt.Errorf("raft advertise address: %w", err)
+		}
+		adv = a
+	}
+	ln, err := net.Listen("tcp", bind)
+	if err != nil {
+		return nil, fmt.Errorf("raft transport on %s: %w", bind, err)
+	}
+	l := &tcpStreamLayer{ln: ln, advertise: adv}
+	if a, ok := l.Addr().(*net.TCPAddr); !ok || a.IP == nil || a.IP.IsUnspecified() {
+		_ = ln.Close()
+		return nil, errors.New("raft address is unspecified (0.0.0.0): set the raft advertise address")
+	}
+	return l, nil
+}
+
+func (l *tcpStreamLayer) Accept() (net.Conn, error) { return l.ln.Accept() }
+func (l *tcpStreamLayer) Close() error              { return l.ln.Close() }
+
+func (l *tcpStreamLayer) Addr() net.Addr {
+	if l.advertise != nil {
+		return l.advertise
+	}
+	return l.ln.Addr()
+}
+
+func (l *tcpStreamLayer) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
+	return (&net.Dialer{Timeout: timeout}).Dial("tcp", string(addr))
+}
+
+// newRaftTransport builds raft's network transport over the stream layer,
+// decorated by Config.WrapStreamLayer when set.
+func (p *Peer) newRaftTransport() (*raft.NetworkTransport, error) {
+	layer, err := newTCPStreamLayer(p.cfg.RaftBindAddr, p.cfg.RaftAdvertiseAddr)
+	if err != nil {
+		return nil, err
+	}
+	var stream raft.StreamLayer = layer
+	if p.cfg.WrapStreamLayer != nil {
+		stream = p.cfg.WrapStreamLayer(stream)
+	}
+	return raft.NewNetworkTransportWithConfig(&raft.NetworkTransportConfig{
+		Stream:  stream,
+		MaxPool: 3,
+		Timeout: p.cfg.ApplyTimeout,
+		Logger:  newHCLog(p.logger, "raft-net"),
+	}), nil
+}
+
+// gossipTransport builds memberlist's transport when Config.WrapTransport
+// asks to decorate it; otherwise memberlist builds its own (nil).
+func (p *Peer) gossipTransport(c *memberlist.Config) (memberlist.Transport, error) {
+	if p.cfg.WrapTransport == nil {
+		return nil, nil
+	}
+	nt, err := memberlist.NewNetTransport(&memberlist.NetTransportConfig{
+		BindAddrs: []string{c.BindAddr},
+		BindPort:  c.BindPort,
+		Logger:    c.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gossip transport on %s: %w", p.cfg.GossipBindAddr, err)
+	}
+	if c.BindPort == 0 {
+		c.BindPort = nt.GetAutoBindPort()
+		if p.cfg.GossipAdvertiseAddr == "" {
+			c.AdvertisePort = c.BindPort
+		}
+	}
+	return p.cfg.WrapTransport(nt), nil
+}
