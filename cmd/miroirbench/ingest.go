@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type ingestFlags struct {
+	batch int
+	rf2   string
+	noRF2 bool
+}
+
+func runIngest(ctx context.Context, env *benchEnv, args []string) ([]section, error) {
+	var f ingestFlags
+	fs := env.flags()
+	fs.IntVar(&f.batch, "batch", 1000, "documents per batch")
+	fs.StringVar(&f.rf2, "rf2-args", "--default-rf 2", "extra `miroir serve` flags that make the replica group RF=2")
+	fs.BoolVar(&f.noRF2, "no-rf2", false, "skip the RF=2 cluster")
+	if err := env.parse(fs, args); err != nil {
+		return nil, err
+	}
+	docs, err := env.corpus()
+	if err != nil {
+		return nil, err
+	}
+	return ingestSections(ctx, env, docs, f)
+}
+
+// ingestRow is one configuration's figures over runs.
+type ingestRow struct {
+	name  string
+	rates []float64
+	bytes []int64 // per node, after the first run
+	note  string
+}
+
+func ingestSections(ctx context.Context, env *benchEnv, docs [][]byte, f ingestFlags) ([]section, error) {
+	start, load0 := time.Now(), loadAvg()
+	single, err := ingestSingle(ctx, env, docs, f.batch)
+	if err != nil {
+		return nil, err
+	}
+	rows := []ingestRow{single}
+	configs := []struct {
+		name string
+		args []string
+		skip bool
+	}{
+		{"miroir, 3 nodes, RF=1", nil, false},
+		{"miroir, 3 nodes, RF=2", strings.Fields(f.rf2), f.noRF2},
+	}
+	for _, c := range configs {
+		if c.skip {
+			continue
+		}
+		row, err := ingestCluster(ctx, env, c.name, c.args, docs, f.batch)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
+	}
+	return []section{ingestSection(rows, len(docs), f.batch, env.runs, start, load0)}, nil
+}
+
+func ingestSingle(ctx context.Context, env *benchEnv, docs [][]byte, batch int) (ingestRow, error) {
+	n, err := env.startNode(ctx, "ingest-single")
+	if err != nil {
+		return ingestRow{}, err
+	}
+	defer n.stop()
+	row := ingestRow{name: "single node"}
+	for r := range env.runs {
+		env.logf("ingest run %d/%d: single node", r+1, env.runs)
+		st, err := loadCorpusInto(ctx, n.c, "ingest"+strconv.Itoa(r), docs, batch)
+		if err != nil {
+			return row, err
+		}
+		row.rates = append(row.rates, st.rate())
+		if r == 0 {
+			row.bytes = []int64{dirBytes(n.dir)}
+		}
+	}
+	return row, nil
+}
+
+// ingestCluster measures one cluster configuration; a configuration the
+// binary refuses (a flag it lacks) becomes a note, not a failure.
+func ingestCluster(ctx context.Context, env *benchEnv, name string, peerArgs []string, docs [][]byte, batch int) (ingestRow, error) {
+	row := ingestRow{name: name}
+	cl, err := env.startCluster(ctx, "ingest", clusterOpts{peers: 3, nodes: 3, peerArgs: peerArgs})
+	if err != nil {
+		row.note = fmt.Sprintf("not measured: the cluster did not start with %q (%v)", strings.Join(peerArgs, " "), firstLine(err))
+		return row, nil
+	}
+	defer stopCluster(cl)
+	if err := cl.dataPath(ctx); err != nil {
+		row.note = "not measured: " + err.Error()
+		return row, nil
+	}
+	for r := range env.runs {
+		env.logf("ingest run %d/%d: %s", r+1, env.runs, name)
+		st, err := loadCorpusInto(ctx, cl.peers[0].c, "ingest"+strconv.Itoa(r), docs, batch)
+		if err != nil {
+			return row, err
+		}
+		row.rates = append(row.rates, st.rate())
+		if r == 0 {
+			for _, n := range cl.nodes {
+				row.bytes = append(row.bytes, dirBytes(n.dir))
+			}
+		}
+	}
+	return row, nil
+}
+
+func firstLine(err error) string {
+	s, _, _ := strings.Cut(err.Error(), "\n")
+	return s
+}
+
+func ingestSection(rows []ingestRow, docs, batch, runs int, start time.Time, load0 string) section {
+	base := median(rows[0].rates)
+	var out [][]string
+	var notes []string
+	for i, r := range rows {
+		if len(r.rates) == 0 {
+			notes = append(notes, "- "+r.name+": "+r.note)
+			continue
+		}
+		rate := median(r.rates)
+		ratio, budget := "1.00", ""
+		if i > 0 {
+			ratio = f2(rate / base)
+			if strings.Contains(r.name, "RF=1") {
+				budget = ">= 0.9x: " + verdict(rate/base >= 0.9)
+			}
+		}
+		var bytes []string
+		for _, b := range r.bytes {
+			bytes = append(bytes, mib(b))
+		}
+		out = append(out, []string{r.name, f0(rate), ratio, budget, strings.Join(bytes, " / ")})
+	}
+	body := fmt.Sprintf("%d documents in NDJSON batches of %d sent one after the other, timed to the last task succeeded; median of %d runs. Bytes are each node's data directory after one copy of the corpus.\n\n", docs, batch, runs)
+	body += table([]string{"target", "documents/s", "vs single", "budget", "bytes per node"}, out)
+	if len(notes) > 0 {
+		body += "\n" + strings.Join(notes, "\n") + "\n"
+	}
+	return section{id: "ingest", title: "Ingest: single node vs miroir", body: body + stamp(start, load0)}
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// measureOverhead estimates the latency miroir adds over the slowest
+// shard's own time. For each query, one at a time, it sends each node the
+// query miroir would send it (nodeQuery), concurrently, as miroir fans out,
+// and takes the slowest node's round trip; then it sends the client query
+// through the peer. The order alternates between rounds so drift in the
+// machine's load does not favour either side. Both sides cross loopback
+// HTTP to the nodes the same way, so the difference is the peer's own
+// cost: one more hop, planning, merging and encoding.
+func measureOverhead(ctx context.Context, env *benchEnv, cl *clusterProcs, uid string, rounds int) (section, error) {
+	start, load0 := time.Now(), loadAvg()
+	phys, err := physicalNames(ctx, cl.nodes, uid)
+	if err != nil {
+		return section{}, err
+	}
+	nodeBodies := make([][]byte, len(querySet))
+	for i, q := range querySet {
+		if nodeBodies[i], err = nodeQuery(q.body); err != nil {
+			return section{}, err
+		}
+	}
+	peer := searchTarget{c: cl.peers[0].c, uid: uid}
+	var shard, through, diff []time.Duration
+	env.logf("overhead: %d rounds of %d paired queries", rounds, len(querySet))
+	for r := range rounds {
+		for i, q := range querySet {
+			var s, m time.Duration
+			var err error
+			if r%2 == 0 {
+				if s, err = slowestShard(ctx, cl.nodes, phys, nodeBodies[i]); err == nil {
+					m, err = timed(func() error { return peer.search(ctx, []byte(q.body)) })
+				}
+			} else {
+				if m, err = timed(func() error { return peer.search(ctx, []byte(q.body)) }); err == nil {
+					s, err = slowestShard(ctx, cl.nodes, phys, nodeBodies[i])
+				}
+			}
+			if err != nil {
+				return section{}, fmt.Errorf("overhead query %s: %w", q.body, err)
+			}
+			shard, through, diff = append(shard, s), append(through, m), append(diff, m-s)
+		}
+	}
+	return overheadSection(shard, through, diff, start, load0), nil
+}
+
+// physicalNames finds, on each node, the index miroir created for uid
+// (its physical name is not the client's uid).
+func physicalNames(ctx context.Context, nodes []*nodeProc, uid string) ([]string, error) {
+	out := make([]string, len(nodes))
+	for i, n := range nodes {
+		uids, err := n.c.indexUIDs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n.id, err)
+		}
+		for _, u := range uids {
+			if u == uid || strings.Contains(u, uid) {
+				out[i] = u
+			}
+		}
+		if out[i] == "" && len(uids) == 1 {
+			out[i] = uids[0]
+		}
+		if out[i] == "" {
+			return nil, fmt.Errorf("%s holds no index for %q (it has %v)", n.id, uid, uids)
+		}
+	}
+	return out, nil
+}
+
+// slowestShard queries every node concurrently and returns the slowest
+// round trip.
+func slowestShard(ctx context.Context, nodes []*nodeProc, phys []string, body []byte) (time.Duration, error) {
+	lat := make([]time.Duration, len(nodes))
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat[i], errs[i] = timed(func() error {
+				_, err := n.c.do(ctx, http.MethodPost, searchPath(phys[i]), "application/json", body)
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	var worst time.Duration
+	for i := range nodes {
+		if errs[i] != nil {
+			return 0, errs[i]
+		}
+		worst = max(worst, lat[i])
+	}
+	return worst, nil
+}
+
+func timed(f func() error) (time.Duration, error) {
+	t0 := time.Now()
+	err := f()
+	return time.Since(t0), err
+}
+
+func overheadSection(shard, through, diff []time.Duration, start time.Time, load0 string) section {
+	s, m, d := sortedCopy(shard), sortedCopy(through), sortedCopy(diff)
+	add50, add99 := ms(pct(m, 50)-pct(s, 50)), ms(pct(m, 99)-pct(s, 99))
+	rows := [][]string{
+		{"slowest shard, queried directly", f2(ms(pct(s, 50))), f2(ms(pct(s, 95))), f2(ms(pct(s, 99))), ""},
+		{"through miroir", f2(ms(pct(m, 50))), f2(ms(pct(m, 95))), f2(ms(pct(m, 99))), ""},
+		{"**added by miroir** (difference of percentiles)", f2(add50), f2(ms(pct(m, 95) - pct(s, 95))), f2(add99),
+			fmt.Sprintf("p50 <= 0.3: %s; p99 <= 2: %s", verdict(add50 <= 0.3), verdict(add99 <= 2))},
+		{"paired difference per query", f2(ms(pct(d, 50))), f2(ms(pct(d, 95))), f2(ms(pct(d, 99))), ""},
+	}
+	body := fmt.Sprintf("%d paired samples at concurrency 1 (each query sent to the 3 nodes directly, as miroir's node query, and through the peer).\n\n", len(diff))
+	body += table([]string{"", "p50 ms", "p95 ms", "p99 ms", "budget"}, rows)
+	return section{id: "search-overhead", title: "Latency miroir adds over the slowest shard", body: body + stamp(start, load0)}
+}
