@@ -154,3 +154,5 @@ func TestFilterableAttributesAcceptBothForms(t *testing.T) {
 		t.Fatalf("marshal %s", got)
 	}
 }
+
+func jsonUnmarshalString(s string, v any) error { return json.Unmarshal([]byte(s), v) }
