@@ -148,12 +148,17 @@ func TestCheckTasks(t *testing.T) {
 		{"status progresses", []Op{observed(1, "enqueued", 0, 1), observed(1, "processing", 2, 3), observed(1, "succeeded", 4, 5)}, true},
 		{"a finished task changes", []Op{observed(1, "succeeded", 0, 1), observed(1, "failed", 2, 3)}, false},
 		{"a task goes back", []Op{observed(1, "processing", 0, 1), observed(1, "enqueued", 2, 3)}, false},
+		{"a task goes back after it finished", []Op{observed(1, "succeeded", 0, 1), observed(1, "processing", 2, 3)}, false},
 		{"overlapping observations may disagree in order", []Op{observed(1, "processing", 0, 3), observed(1, "enqueued", 2, 4)}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if v := CheckTasks(c.ops); v.OK != c.ok {
+			v := CheckTasks(c.ops)
+			if v.OK != c.ok {
 				t.Fatalf("ok=%v want %v: %+v", v.OK, c.ok, v)
+			}
+			if stale := c.name == "a task goes back"; !v.OK && (v.Known != "") != stale {
+				t.Fatalf("known=%q for %q", v.Known, c.name)
 			}
 		})
 	}

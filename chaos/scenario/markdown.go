@@ -53,7 +53,7 @@ func details(b *strings.Builder, r Report) {
 		fmt.Fprintf(b, "Skipped: %s\n", r.Skipped)
 		return
 	}
-	fmt.Fprintf(b, "Mode %s, %.0fs. ", r.Mode, r.Elapsed.Seconds())
+	fmt.Fprintf(b, "Mode %s, RF %s, %.0fs. ", r.Mode, r.RF, r.Elapsed.Seconds())
 	if r.Err != "" {
 		fmt.Fprintf(b, "Run error: %s. ", r.Err)
 	}

@@ -34,6 +34,9 @@ type Report struct {
 	Unknowns []string
 	// Legend names the processes' addresses ("peer1=127.0.0.1:4100 ...").
 	Legend string
+	// RF is the replication factor the cluster ran with ("2", or "binary
+	// default" when the binary has no flag to set it).
+	RF string
 }
 
 // Safe reports whether every checker passed and nothing was lost.
@@ -48,6 +51,10 @@ func (rep Report) Safe() bool {
 
 func (rep *Report) fill(r *Run, ctx context.Context, elapsed time.Duration) {
 	rep.Mode, rep.Elapsed = r.Mode, elapsed
+	rep.RF = "binary default"
+	if r.C.RFFlag != "" {
+		rep.RF = fmt.Sprint(r.Sc.RF)
+	}
 	ops := r.H.Ops()
 	rep.counts(ops, r.Mode)
 	if len(r.C.Peers) > 0 {
@@ -144,6 +151,10 @@ func (rep *Report) liveness(r *Run, ops []history.Op) {
 		rep.WriteRecovery = history.RecoveryAfter(ops, faults[0], w...)
 	}
 	b := r.Sc.Budgets
+	if b.NoFailedSearches && r.C.RFFlag == "" {
+		b.NoFailedSearches = false // only promised with RF >= 2, which this binary cannot be asked for
+		r.Note("zero-failed-searches budget not checked: RF could not be set")
+	}
 	if b.WriteRecovery > 0 && (rep.WriteRecovery < 0 || rep.WriteRecovery > b.WriteRecovery) {
 		rep.BudgetViolations = append(rep.BudgetViolations,
 			fmt.Sprintf("writes flowing again after %s, budget %s", fmtDur(rep.WriteRecovery), b.WriteRecovery))
