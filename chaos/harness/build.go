@@ -24,7 +24,8 @@ func ModuleRoot() (string, error) {
 
 // Build compiles ./cmd/miroir into dir and returns the binary's path. The
 // environment variable MIROIR_BIN, when set, names a prebuilt binary to use
-// instead (make chaos builds once for all scenarios).
+// instead (make chaos builds once for all scenarios); MIROIR_CHAOS_RACE=1
+// builds it with the race detector, so races under faults end in the logs.
 func Build(dir string) (string, error) {
 	if bin := os.Getenv("MIROIR_BIN"); bin != "" {
 		return bin, nil
@@ -34,7 +35,11 @@ func Build(dir string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "miroir")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/miroir")
+	args := []string{"build", "-o", bin}
+	if os.Getenv("MIROIR_CHAOS_RACE") == "1" {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, "./cmd/miroir")...)
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

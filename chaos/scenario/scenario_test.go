@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -43,6 +44,13 @@ func TestMain(m *testing.M) {
 }
 
 func writeReport(path string) error {
+	if !filepath.IsAbs(path) {
+		root, err := harness.ModuleRoot()
+		if err != nil {
+			return err
+		}
+		path = filepath.Join(root, path)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
