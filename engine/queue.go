@@ -22,6 +22,7 @@ type payload struct {
 	Settings     json.RawMessage   `json:"settings,omitempty"`     // settings patch (meili.Settings JSON)
 	Swaps        []swapPair        `json:"swaps,omitempty"`
 	NewUID       string            `json:"newUid,omitempty"`  // index rename
+	Export       json.RawMessage   `json:"export,omitempty"`  // export request
 	Query        string            `json:"query,omitempty"`   // task cancel/delete filter, canonical query string
 	Matched      []uint64          `json:"matched,omitempty"` // task uids matched at enqueue time
 }

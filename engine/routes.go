@@ -93,6 +93,8 @@ func (s *Server) routeTasks(e *echo.Echo) {
 	s.handle(e, http.MethodDelete, "/tasks", actTasksDelete, s.deleteTasks)
 	s.handle(e, http.MethodGet, "/batches", actTasksGet, s.listBatches)
 	s.handle(e, http.MethodGet, "/batches/:batchUid", actTasksGet, s.getBatch)
+	s.handle(e, http.MethodGet, "/tasks/:taskUid/documents", actTasksGet, s.getTaskDocuments)
+	s.handle(e, http.MethodPost, "/export", actExport, s.export)
 }
 
 func (s *Server) routeKeys(e *echo.Echo) {
@@ -116,9 +118,7 @@ func (s *Server) routeUnsupported(e *echo.Echo) {
 		{http.MethodPost, "/indexes/:uid/fields", actIndexesGet, "The fields route"},
 		{http.MethodGet, "/network", actNetworkGet, "The network (remote sharding) API"},
 		{http.MethodPatch, "/network", actNetworkUpdate, "The network (remote sharding) API"},
-		{http.MethodPost, "/export", actExport, "Exporting to a remote instance"},
 		{http.MethodGet, "/metrics", actMetricsGet, "The Prometheus metrics route"},
-		{http.MethodGet, "/tasks/:taskUid/documents", actTasksGet, "The task documents route"},
 		{http.MethodPost, "/tasks/compact", "tasks.compact", "Task queue compaction"},
 		{http.MethodPost, "/render-template", actSearch, "Template rendering"},
 	} {

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +90,20 @@ func TestRestartResumesEnqueuedTasks(t *testing.T) {
 	n2.succeed(uid)
 	if _, st := n2.do(http.MethodGet, "/indexes/books/stats", nil); st["numberOfDocuments"] != 5.0 {
 		t.Fatalf("stats after restart: %v", st)
+	}
+}
+
+func TestTaskDocumentsAreServedUntilTheTaskFinishes(t *testing.T) {
+	n := startNode(t, "")
+	stopWorker(n)
+	uid := n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books)
+	path := "/tasks/" + strconv.Itoa(uid) + "/documents"
+	if code, out := n.do(http.MethodGet, path, nil); code != http.StatusBadRequest || errCode(t, out) != "feature_not_enabled" {
+		t.Fatalf("without the feature: %d %v", code, out)
+	}
+	n.do(http.MethodPatch, "/experimental-features", map[string]any{"getTaskDocumentsRoute": true})
+	code, raw := n.raw(http.MethodGet, path, nil)
+	if code != http.StatusOK || strings.Count(string(raw), "\n") != len(books) {
+		t.Fatalf("task documents: %d %s", code, raw)
 	}
 }

@@ -116,6 +116,8 @@ func (s *Server) execute(ctx context.Context, t *task, p *payload) outcome {
 		return s.execCancel(t, p)
 	case kindTaskDeletion:
 		return s.execDeleteTasks(t, p)
+	case kindExport:
+		return s.execExportRemote(ctx, p)
 	case kindDumpCreation, kindSnapshotCreation:
 		return s.execExport(t)
 	case kindIndexCompaction:
