@@ -22,6 +22,10 @@ func WriteMarkdown(w io.Writer, reps []Report, when time.Time, notes string) err
 	for _, r := range reps {
 		b.WriteString(row(r))
 	}
+	b.WriteString("\n## Findings\n\nProblems the suite found, to be fixed by their owners with a regression test near the code:\n\n")
+	for i, f := range Findings() {
+		fmt.Fprintf(&b, "%d. **%s**: %s Seen in: %s.\n", i+1, f.Where, f.What, f.Seen)
+	}
 	b.WriteString("\n## Details\n")
 	for _, r := range reps {
 		details(&b, r)
