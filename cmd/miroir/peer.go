@@ -20,13 +20,18 @@ import (
 // peer is one miroir peer: its HTTP listener, FSM, cluster membership and
 // admin server, with one metrics registry.
 type peer struct {
-	id       string
-	ln       net.Listener
-	cl       *cluster.Peer
-	px       *proxy.Proxy
-	srv      *admin.Server
-	logger   *slog.Logger
-	serveErr chan error
+	id      string
+	ln      net.Listener
+	fsm     *fsm.FSM
+	cl      *cluster.Peer
+	px      *proxy.Proxy
+	catalog *admin.Catalog
+	// masterKey set means the Meilisearch API is protected and the default
+	// keys are created on first start.
+	masterKey string
+	srv       *admin.Server
+	logger    *slog.Logger
+	serveErr  chan error
 
 	// loops runs the proxy's background work and the leader-only loops.
 	loopCancel context.CancelFunc
@@ -66,7 +71,8 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 	plog := logger.With("peer", cfg.ID)
 	pcfg := proxy.DefaultConfig()
 	pcfg.MasterKey, pcfg.NodeKey = cfg.MasterKey, cfg.NodeKey
-	px, err := proxy.New(pcfg, proxy.Deps{State: f, Catalog: admin.NewCatalog(consensus{cl}, nil, plog)}, plog, reg)
+	cat := admin.NewCatalog(consensus{cl}, nil, plog)
+	px, err := proxy.New(pcfg, proxy.Deps{State: f, Catalog: cat}, plog, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +83,8 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 	if err != nil {
 		return nil, err
 	}
-	return &peer{id: cfg.ID, ln: ln, cl: cl, px: px, srv: srv, logger: plog, serveErr: make(chan error, 1)}, nil
+	return &peer{id: cfg.ID, ln: ln, fsm: f, cl: cl, px: px, catalog: cat, masterKey: cfg.MasterKey,
+		srv: srv, logger: plog, serveErr: make(chan error, 1)}, nil
 }
 
 // clusterConfig maps the peer's settings onto the cluster's.
@@ -123,19 +130,22 @@ func (p *peer) start(ctx context.Context) error {
 	return nil
 }
 
-// leaderLoops runs the proxy's leader-only work (the task watcher) while
-// this peer leads, polling leadership every leaderPoll.
+// leaderLoops runs the leader-only work while this peer leads, polling
+// leadership every leaderPoll; on gaining leadership it also creates the
+// default API keys when needed.
 func (p *peer) leaderLoops(ctx context.Context) {
 	defer p.loops.Done()
 	tick := time.NewTicker(leaderPoll)
 	defer tick.Stop()
-	var w *proxy.TaskWatcher
+	var works []leaderWork
 	stop := func() {
-		if w != nil {
+		for _, w := range works {
 			_ = w.Close()
-			w = nil
+		}
+		if works != nil {
 			p.logger.Info("leader loops stopped")
 		}
+		works = nil
 	}
 	defer stop()
 	for {
@@ -145,18 +155,30 @@ func (p *peer) leaderLoops(ctx context.Context) {
 		case <-tick.C:
 		}
 		switch leading := p.cl.IsLeader(); {
-		case leading && w == nil:
-			w = p.px.NewTaskWatcher()
-			if err := w.Start(ctx); err != nil {
-				p.logger.Error("task watcher", "err", err)
-				w = nil
-				continue
-			}
-			p.logger.Info("leader loops started")
+		case leading && works == nil:
+			works = p.startLeaderWork(ctx)
 		case !leading:
 			stop()
 		}
 	}
+}
+
+func (p *peer) startLeaderWork(ctx context.Context) []leaderWork {
+	var started []leaderWork
+	for _, w := range leaderWorks(p.px) {
+		if err := w.Start(ctx); err != nil {
+			p.logger.Error("leader loop", "err", err)
+			continue
+		}
+		started = append(started, w)
+	}
+	p.logger.Info("leader loops started", "loops", len(started))
+	if p.masterKey != "" {
+		if err := ensureDefaultKeys(ctx, p.fsm, p.catalog); err != nil {
+			p.logger.Warn("creating the default API keys", "err", err)
+		}
+	}
+	return started
 }
 
 // leaderPoll is how often a peer checks whether it leads.

@@ -71,12 +71,12 @@ type clusterView struct {
 	Nodes     int    `json:"nodes"`
 }
 
-func startInProcessPeers(t *testing.T, n int) []*peer {
+func startInProcessPeers(t *testing.T, n int, opts ...func(*peerConfig)) []*peer {
 	t.Helper()
 	var peers []*peer
 	var join []string
 	for i := range n {
-		p := startInProcessPeer(t, fmt.Sprintf("p%d", i+1), n, join)
+		p := startInProcessPeer(t, fmt.Sprintf("p%d", i+1), n, join, opts...)
 		peers = append(peers, p)
 		join = []string{peers[0].cl.GossipAddr()}
 	}
@@ -85,13 +85,16 @@ func startInProcessPeers(t *testing.T, n int) []*peer {
 
 // startInProcessPeer starts one peer on loopback ports and shuts it down at
 // the end of the test.
-func startInProcessPeer(t *testing.T, id string, expect int, join []string) *peer {
+func startInProcessPeer(t *testing.T, id string, expect int, join []string, opts ...func(*peerConfig)) *peer {
 	t.Helper()
 	cfg := defaultPeerConfig()
 	cfg.ID, cfg.DataDir = id, t.TempDir()
 	cfg.HTTPAddr, cfg.RaftAddr, cfg.GossipAddr = "127.0.0.1:0", "127.0.0.1:0", "127.0.0.1:0"
 	cfg.AdminKey, cfg.ClusterKey = testAdminKey, "cluster-key"
 	cfg.BootstrapExpect, cfg.Join = expect, join
+	for _, o := range opts {
+		o(&cfg)
+	}
 	p, err := newPeer(cfg, slog.New(slog.DiscardHandler), tolerantTestConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -265,4 +268,31 @@ func TestOperatorJoinMakesANewPeerAVoter(t *testing.T) {
 	}
 	waitForInProcessLeader(t, append(peers, p4))
 	ensureSameDigest(t, append(peers, p4))
+}
+
+func TestDefaultAPIKeysAreCreatedOnFirstStartWithAMasterKey(t *testing.T) {
+	const master = "in-process-master-key-0123"
+	peers := startInProcessPeers(t, 3, func(c *peerConfig) { c.MasterKey = master })
+	waitForInProcessLeader(t, peers)
+	for _, p := range peers {
+		waitFor(t, 20*time.Second, p.id+" lists the default keys", func() error {
+			req, _ := http.NewRequest("GET", "http://"+p.httpAddr()+"/keys", nil)
+			req.Header.Set("Authorization", "Bearer "+master)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return err
+			}
+			defer resp.Body.Close()
+			var keys struct {
+				Results []struct{ Name string }
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&keys); err != nil {
+				return err
+			}
+			if len(keys.Results) != 4 {
+				return fmt.Errorf("%d: %+v", resp.StatusCode, keys)
+			}
+			return nil
+		})
+	}
 }
