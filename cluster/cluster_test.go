@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -351,5 +352,56 @@ func TestTransportHooksWrapRaftAndGossip(t *testing.T) {
 	if streams.Load() != 3 || transports.Load() != 3 {
 		t.Fatalf("wrapped %d stream layers and %d gossip transports, want 3 each", streams.Load(), transports.Load())
 	}
+	c.EnsureSame(t)
+}
+
+func counter(t *testing.T, n *clustertest.Node, name string) float64 {
+	t.Helper()
+	families, err := n.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
+}
+
+func TestFailedPeerStaysVoter(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	dead := c.Followers()[0]
+	c.Kill(dead.Index)
+	clustertest.WaitFor(t, leaderWait, func() error {
+		for _, n := range c.Live() {
+			if !slices.ContainsFunc(n.Peer.Members(), func(m cluster.Member) bool {
+				return m.Name == dead.Config.PeerID && m.Status == cluster.MemberDead
+			}) {
+				return fmt.Errorf("%s does not see %s dead yet", n.Config.PeerID, dead.Config.PeerID)
+			}
+		}
+		return nil
+	})
+	// Two full reconcile passes (by whichever peer leads) after every live
+	// peer saw the failure.
+	passes := func() float64 {
+		sum := 0.0
+		for _, n := range c.Live() {
+			sum += counter(t, n, "miroir_cluster_reconciles_total")
+		}
+		return sum
+	}
+	seen := passes()
+	clustertest.WaitFor(t, leaderWait, func() error {
+		if got := passes(); got < seen+2 {
+			return fmt.Errorf("%v reconcile passes since the failure", got-seen)
+		}
+		return nil
+	})
+	c.WaitForVoters(t, leaderWait, "peer0", "peer1", "peer2")
+	back := c.Restart(dead.Index)
+	apply(t, back, "back", "1")
 	c.EnsureSame(t)
 }

@@ -121,6 +121,7 @@ func (p *Peer) reconcile(ctx context.Context) {
 	for _, id := range p.removedInConfig(current) {
 		p.removeServer(id)
 	}
+	p.metrics.reconciles.Inc()
 }
 
 func (p *Peer) reconcileMember(m Member, current map[raft.ServerID]raft.Server) {

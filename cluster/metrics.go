@@ -14,6 +14,7 @@ import (
 type metrics struct {
 	forwardedTotal *prometheus.CounterVec
 	applySeconds   *prometheus.HistogramVec
+	reconciles     prometheus.Counter
 }
 
 func newMetrics(p *Peer, reg prometheus.Registerer) (*metrics, error) {
@@ -27,11 +28,15 @@ func newMetrics(p *Peer, reg prometheus.Registerer) (*metrics, error) {
 			Help:    "Time from Apply to the command applied (or failed), by path (local on the leader, forwarded).",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}, []string{"path"}),
+		reconciles: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "miroir_cluster_reconciles_total",
+			Help: "Passes of the leader's reconcile loop (membership against the raft configuration).",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.forwardedTotal, m.applySeconds, &raftCollector{p: p}} {
+	for _, c := range []prometheus.Collector{m.forwardedTotal, m.applySeconds, m.reconciles, &raftCollector{p: p}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register cluster metrics: %w", err)
 		}
