@@ -18,7 +18,7 @@ func TestStoppedNodeWithRF2CausesNoFailedOrDegradedSearch(t *testing.T) {
 	if err := tc.nodes[1].Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 20 {
+	for i := range 8 {
 		req, _ := http.NewRequest(http.MethodPost, tc.url+"/indexes/films/search", strings.NewReader(`{"q":"film","limit":5}`))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+testMasterKey)
