@@ -84,6 +84,24 @@ func invalidContentType(ct string) error {
 // missing_payload (empty body), malformed_payload, and the content-type
 // errors of PayloadFormatOf. An empty array gives no documents and no error.
 func ParseDocuments(contentType string, body io.Reader, csvDelimiter rune) ([]Document, error) {
+	raws, err := ParseDocumentsRaw(contentType, body, csvDelimiter)
+	if err != nil {
+		return nil, err
+	}
+	docs := make([]Document, len(raws))
+	for i, raw := range raws {
+		if err := json.Unmarshal(raw, &docs[i]); err != nil {
+			return nil, Errorf(CodeMalformedPayload, "The document %d is not a JSON object: %v.", i, err)
+		}
+	}
+	return docs, nil
+}
+
+// ParseDocumentsRaw is ParseDocuments keeping each document as its JSON
+// text: the bytes as sent for JSON and NDJSON (so field order survives, and
+// Meilisearch orders returned fields by first appearance), and an object
+// in header order for CSV. Every element is a JSON object.
+func ParseDocumentsRaw(contentType string, body io.Reader, csvDelimiter rune) ([]json.RawMessage, error) {
 	format, err := PayloadFormatOf(contentType, csvDelimiter)
 	if err != nil {
 		return nil, err
@@ -138,7 +156,7 @@ func formatBytes(n int64) string {
 	return s + " " + units[i]
 }
 
-func parseJSONDocuments(data []byte) ([]Document, error) {
+func parseJSONDocuments(data []byte) ([]json.RawMessage, error) {
 	// A syntax pass over the whole payload first: it reports positions
 	// exactly (json.Decoder's offsets drift inside token streams), so the
 	// decoding below can only fail on shape.
@@ -149,24 +167,23 @@ func parseJSONDocuments(data []byte) ([]Document, error) {
 	if whole[0] == '[' {
 		return decodeDocumentArray(data)
 	}
-	var doc Document
-	if err := json.Unmarshal(whole, &doc); err != nil || doc == nil {
+	if whole[0] != '{' {
 		return nil, malformedJSON(FormatJSON, data, errNotObjects)
 	}
-	return []Document{doc}, nil
+	return []json.RawMessage{whole}, nil
 }
 
 var errNotObjects = errors.New("data are neither an object nor a list of objects")
 
-func decodeDocumentArray(data []byte) ([]Document, error) {
+func decodeDocumentArray(data []byte) ([]json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if _, err := dec.Token(); err != nil {
 		return nil, malformedJSON(FormatJSON, data, err)
 	}
-	docs := []Document{}
+	docs := []json.RawMessage{}
 	for dec.More() {
-		var doc Document
-		if err := dec.Decode(&doc); err != nil || doc == nil {
+		var doc json.RawMessage
+		if err := dec.Decode(&doc); err != nil || doc[0] != '{' {
 			return nil, malformedJSON(FormatJSON, data, errNotObjects)
 		}
 		docs = append(docs, doc)
@@ -174,11 +191,11 @@ func decodeDocumentArray(data []byte) ([]Document, error) {
 	return docs, nil
 }
 
-func parseNDJSONDocuments(data []byte) ([]Document, error) {
+func parseNDJSONDocuments(data []byte) ([]json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	docs := []Document{}
+	docs := []json.RawMessage{}
 	for {
-		var doc Document
+		var doc json.RawMessage
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
 			return docs, nil
@@ -186,7 +203,7 @@ func parseNDJSONDocuments(data []byte) ([]Document, error) {
 		if err != nil {
 			return nil, malformedJSON(FormatNDJSON, data, err)
 		}
-		if doc == nil {
+		if doc[0] != '{' {
 			return nil, malformedJSON(FormatNDJSON, data, errNotObjects)
 		}
 		docs = append(docs, doc)

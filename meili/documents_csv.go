@@ -47,7 +47,7 @@ func parseCSVHeader(h string) csvColumn {
 	return csvColumn{h, csvString}
 }
 
-func parseCSVDocuments(data []byte, delimiter rune) ([]Document, error) {
+func parseCSVDocuments(data []byte, delimiter rune) ([]json.RawMessage, error) {
 	// The Rust csv crate Meilisearch uses skips a UTF-8 byte order mark.
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
@@ -58,7 +58,7 @@ func parseCSVDocuments(data []byte, delimiter rune) ([]Document, error) {
 	header, err := r.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return []Document{}, nil
+			return []json.RawMessage{}, nil
 		}
 		return nil, malformedCSV(err.Error())
 	}
@@ -66,7 +66,8 @@ func parseCSVDocuments(data []byte, delimiter rune) ([]Document, error) {
 	for i, h := range header {
 		cols[i] = parseCSVHeader(h)
 	}
-	docs := []Document{}
+	fields := csvFieldOrder(cols)
+	docs := []json.RawMessage{}
 	for line := 1; ; line++ {
 		start := r.InputOffset()
 		rec, err := r.Read()
@@ -82,7 +83,7 @@ func parseCSVDocuments(data []byte, delimiter rune) ([]Document, error) {
 				"CSV error: record %d (line: %d, byte: %d): found record with %d fields, but the previous record has %d fields",
 				line, startLine, start, len(rec), len(cols)))
 		}
-		doc, err := csvDocument(cols, rec, line)
+		doc, err := csvDocument(cols, fields, rec, line)
 		if err != nil {
 			return nil, err
 		}
@@ -90,16 +91,47 @@ func parseCSVDocuments(data []byte, delimiter rune) ([]Document, error) {
 	}
 }
 
-func csvDocument(cols []csvColumn, rec []string, line int) (Document, error) {
-	doc := make(Document, len(cols))
+// csvField is one output field: its name and the column its value comes
+// from (the last column of that name, as later columns overwrite earlier
+// ones in Meilisearch's object).
+type csvField struct {
+	name   string
+	column int
+}
+
+// csvFieldOrder lists the distinct field names in first-appearance order.
+func csvFieldOrder(cols []csvColumn) []csvField {
+	var fields []csvField
+	at := map[string]int{}
 	for i, c := range cols {
-		v, err := csvValue(c.typ, rec[i], line)
+		if j, seen := at[c.name]; seen {
+			fields[j].column = i
+			continue
+		}
+		at[c.name] = len(fields)
+		fields = append(fields, csvField{c.name, i})
+	}
+	return fields
+}
+
+func csvDocument(cols []csvColumn, fields []csvField, rec []string, line int) (json.RawMessage, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, f := range fields {
+		v, err := csvValue(cols[f.column].typ, rec[f.column], line)
 		if err != nil {
 			return nil, err
 		}
-		doc[c.name] = v
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := marshalNoEscape(f.name)
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(v)
 	}
-	return doc, nil
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }
 
 var jsonNull = json.RawMessage("null")

@@ -19,7 +19,16 @@ func FuzzParseDocuments(f *testing.F) {
 	f.Add(uint8(0), `{"id":"x"}`)
 	types := []string{"application/json", "application/x-ndjson", "text/csv"}
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		raws, rawErr := ParseDocumentsRaw(types[int(which)%3], strings.NewReader(body), 0)
+		for _, r := range raws {
+			if !json.Valid(r) || r[0] != '{' {
+				t.Fatalf("raw document %q is not a JSON object", r)
+			}
+		}
 		docs, err := ParseDocuments(types[int(which)%3], strings.NewReader(body), 0)
+		if (err == nil) != (rawErr == nil) || len(docs) != len(raws) {
+			t.Fatalf("ParseDocuments and ParseDocumentsRaw disagree: %v / %v", err, rawErr)
+		}
 		if err != nil {
 			var me *Error
 			if !errors.As(err, &me) || me.Status != 400 {

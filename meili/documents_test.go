@@ -234,3 +234,27 @@ func TestParseDocumentsLocatesNDJSONErrorsInFirstValue(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestParseDocumentsRawKeepsFieldOrder(t *testing.T) {
+	cases := []struct {
+		ct, body, want string
+	}{
+		{"application/json", " [ {\"z\":1,\"a\":{\"y\":2,\"b\":3}} ,\n {\"m\":null} ] ", `[{"z":1,"a":{"y":2,"b":3}},{"m":null}]`},
+		{"application/json", "\n {\"z\":1,\"a\":2} \n", `[{"z":1,"a":2}]`},
+		{"application/x-ndjson", "  {\"z\":1,\"a\":2}\n\n  {\"y\":3}", `[{"z":1,"a":2},{"y":3}]`},
+		{"text/csv", "z,a:number,z\n1,2,3\n", `[{"z":"3","a":2}]`},
+	}
+	for _, c := range cases {
+		raws, err := ParseDocumentsRaw(c.ct, strings.NewReader(c.body), 0)
+		if err != nil {
+			t.Fatalf("%q: %v", c.body, err)
+		}
+		parts := make([]string, len(raws))
+		for i, r := range raws {
+			parts[i] = string(r)
+		}
+		if got := "[" + strings.Join(parts, ",") + "]"; got != c.want {
+			t.Errorf("%q: got %s, want %s", c.body, got, c.want)
+		}
+	}
+}
