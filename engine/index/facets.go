@@ -34,36 +34,31 @@ func countFacet(m *mem, f string, hits []hit) (map[string]*facetValue, meili.Fac
 	values := map[string]*facetValue{}
 	st := meili.FacetStat{}
 	hasNum := false
-	var seen []*facetValue
 	pid := m.pid(f)
+	if pid == 0 {
+		return values, st, false
+	}
+	col := m.column(pid)
+	counts := make([]int, len(col.values))
 	for _, h := range hits {
-		seen = seen[:0]
-		for _, l := range leaves(m.docs[h.slot], pid) {
-			if l.kind != leafString && l.kind != leafNumber && l.kind != leafBool {
-				continue
+		for _, id := range col.of(h.slot) {
+			counts[id]++
+		}
+	}
+	for id, n := range counts {
+		if n == 0 {
+			continue
+		}
+		v := col.values[id]
+		values[v.display] = &facetValue{display: v.display, count: n}
+		if v.kind == leafNumber {
+			if !hasNum || v.num < st.Min {
+				st.Min = v.num
 			}
-			v := values[l.norm]
-			if v == nil {
-				v = &facetValue{display: l.norm}
-				if l.kind == leafString {
-					v.display = l.str
-				}
-				values[l.norm] = v
+			if !hasNum || v.num > st.Max {
+				st.Max = v.num
 			}
-			if containsValue(seen, v) {
-				continue
-			}
-			seen = append(seen, v)
-			v.count++
-			if l.kind == leafNumber {
-				if !hasNum || l.num < st.Min {
-					st.Min = l.num
-				}
-				if !hasNum || l.num > st.Max {
-					st.Max = l.num
-				}
-				hasNum = true
-			}
+			hasNum = true
 		}
 	}
 	return values, st, hasNum

@@ -313,7 +313,8 @@ func (f *formatter) writeDetails(b *bytes.Buffer, h hit) {
 		case compPair:
 			writePairDetail(b, c.name, h.ranks[c.slot], h.ranks[c.slot+1])
 		case compSort:
-			writeSortDetail(b, f.p.sorts[c.sort], h.sorts[c.sort])
+			s := f.p.sorts[c.sort]
+			writeSortDetail(b, s, sortValueOf(f.m, f.m.docs[h.slot], s))
 		}
 		b.WriteByte('}')
 	}

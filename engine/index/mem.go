@@ -47,6 +47,7 @@ type mem struct {
 	orderMu sync.Mutex // guards the primary-key order cache below
 	order   []uint32   // live slots in primary-key order; nil after a write
 	pkRank  []uint32   // slot -> index in order
+	columns map[uint32]*column
 }
 
 func newMem(cfg *config) *mem {
@@ -94,7 +95,7 @@ func (m *mem) put(id string, raw []byte, fields []field) {
 	d := &docRec{id: id, raw: raw, fields: fields, alive: true}
 	m.docs = append(m.docs, d)
 	m.alive = append(m.alive, true)
-	m.order = nil
+	m.order, m.columns = nil, nil
 	m.byID[id] = slot
 	m.live++
 	for i := range fields {
@@ -165,7 +166,7 @@ func (m *mem) remove(id string) bool {
 	}
 	d.alive, d.raw, d.fields, d.words = false, nil, nil, nil
 	m.alive[slot] = false
-	m.order = nil
+	m.order, m.columns = nil, nil
 	delete(m.byID, id)
 	m.live--
 	return true

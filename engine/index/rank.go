@@ -301,12 +301,25 @@ func costFromDistance(d int) int {
 // words at their query positions, exactStart when it starts with them.
 func (r *ranker) exactAttribute(slot uint32, occs []occ, kept int) int {
 	best := exactNone
-	fids := map[uint16]int{}
+	var fids [8]uint16 // fields with an exact word at its query position (few)
+	var got [8]int
+	nf := 0
 	for _, o := range occs {
 		if !o.exact || !r.scratch.active[o.term] || int(o.pos) != r.terms[o.term].qpos {
 			continue
 		}
-		fids[o.fid] |= 1 << o.term
+		i := 0
+		for i < nf && fids[i] != o.fid {
+			i++
+		}
+		if i == nf {
+			if nf == len(fids) {
+				continue
+			}
+			fids[nf], got[nf] = o.fid, 0
+			nf++
+		}
+		got[i] |= 1 << o.term
 	}
 	want := 0
 	for i := range r.terms {
@@ -314,8 +327,9 @@ func (r *ranker) exactAttribute(slot uint32, occs []occ, kept int) int {
 			want |= 1 << i
 		}
 	}
-	for fid, got := range fids {
-		if got != want {
+	for i := 0; i < nf; i++ {
+		fid := fids[i]
+		if got[i] != want {
 			continue
 		}
 		if r.words != nil && r.words(slot, fid) == kept {

@@ -120,8 +120,18 @@ func (x *Index) candidates(m *mem, p *searchPlan) []hit {
 		buf := make([]sortVal, len(hits)*len(p.sorts))
 		for i := range hits {
 			hits[i].sorts = buf[i*len(p.sorts) : (i+1)*len(p.sorts)]
-			for j, s := range p.sorts {
-				hits[i].sorts[j] = sortValueOf(m, m.docs[hits[i].slot], s)
+		}
+		for j, s := range p.sorts {
+			var col *column
+			if pid := m.pid(s.field); !s.geo && pid != 0 {
+				col = m.column(pid)
+			}
+			for i := range hits {
+				if col != nil {
+					hits[i].sorts[j] = col.sortValue(hits[i].slot, s.asc)
+				} else {
+					hits[i].sorts[j] = sortValueOf(m, m.docs[hits[i].slot], s)
+				}
 			}
 		}
 	}

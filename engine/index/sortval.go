@@ -10,7 +10,8 @@ type sortVal struct {
 	kind uint8 // sortMissing, sortNum, sortStr
 	num  float64
 	str  string // normalised, for comparing
-	src  *leaf  // the value shown in _rankingScoreDetails
+	src  *leaf  // the value shown in _rankingScoreDetails (nil: look it up)
+	rank int32  // position in the column's sort order, -1 when unknown
 	lat  float64
 	lng  float64
 }
@@ -40,21 +41,21 @@ func sortValueOf(m *mem, d *docRec, s sortSpec) sortVal {
 	if s.geo {
 		lat, lng, ok := geoOf(m, d)
 		if !ok {
-			return sortVal{}
+			return sortVal{rank: -1}
 		}
 		dist := haversine(s.lat, s.lng, lat, lng)
-		return sortVal{kind: sortNum, num: dist, lat: lat, lng: lng}
+		return sortVal{kind: sortNum, num: dist, lat: lat, lng: lng, rank: -1}
 	}
-	best := sortVal{}
+	best := sortVal{rank: -1}
 	ls := leaves(d, m.pid(s.field))
 	for i := range ls {
 		l := &ls[i]
 		var v sortVal
 		switch l.kind {
 		case leafNumber:
-			v = sortVal{kind: sortNum, num: l.num, src: l}
+			v = sortVal{kind: sortNum, num: l.num, src: l, rank: -1}
 		case leafString, leafBool:
-			v = sortVal{kind: sortStr, str: l.norm, src: l}
+			v = sortVal{kind: sortStr, str: l.norm, src: l, rank: -1}
 		default:
 			continue
 		}
@@ -68,6 +69,13 @@ func sortValueOf(m *mem, d *docRec, s sortSpec) sortVal {
 // cmpSort is negative when a sorts before b: present values before missing
 // ones, numbers before strings, then by value in the criterion's direction.
 func cmpSort(a, b sortVal, asc bool) int {
+	if a.kind == b.kind && a.kind != sortMissing && a.rank >= 0 && b.rank >= 0 {
+		d := int(a.rank) - int(b.rank) // same column: integer order
+		if !asc {
+			d = -d
+		}
+		return d
+	}
 	if a.kind != b.kind {
 		// sortNum < sortStr < sortMissing in display order
 		if sortOrder(a.kind) < sortOrder(b.kind) {
