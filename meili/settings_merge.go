@@ -229,3 +229,13 @@ func sortSet(o *Opt[[]string]) {
 	slices.Sort(v)
 	*o = Some(slices.Compact(v))
 }
+
+// Equal reports whether s and o are the same settings once normalised
+// (compared as JSON). Settings read back from a node compare equal to the
+// ones sent only if both were merged over DefaultSettings; note that
+// Meilisearch masks embedder API keys when showing settings.
+func (s Settings) Equal(o Settings) bool {
+	a, errA := marshalNoEscape(s.Normalize())
+	b, errB := marshalNoEscape(o.Normalize())
+	return errA == nil && errB == nil && string(a) == string(b)
+}

@@ -156,3 +156,14 @@ func TestFilterableAttributesAcceptBothForms(t *testing.T) {
 }
 
 func jsonUnmarshalString(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+func TestSettingsEqualIgnoresSetOrder(t *testing.T) {
+	a := DefaultSettings().Merge(Settings{StopWords: Some([]string{"b", "a"})})
+	b := DefaultSettings().Merge(Settings{StopWords: Some([]string{"a", "b", "a"})})
+	if !a.Equal(b) {
+		t.Fatal("same stop words differ")
+	}
+	if a.Equal(DefaultSettings()) {
+		t.Fatal("different settings equal")
+	}
+}
