@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"errors"
+	"net"
 	"testing"
 	"time"
 )
@@ -68,5 +69,39 @@ func TestNewStartsNothingAndCloseBeforeStartIsSafe(t *testing.T) {
 	}
 	if _, err := p.Apply(t.Context(), []byte("x")); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Apply on a closed peer = %v, want ErrClosed", err)
+	}
+}
+
+func TestStartFailsCleanlyWhenRaftPortIsTaken(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c := validConfig()
+	TestConfig(&c)
+	c.DataDir = t.TempDir()
+	c.RaftBindAddr = ln.Addr().String()
+	p, err := New(c, stubFSM{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(t.Context()); err == nil {
+		t.Fatal("Start succeeded on a taken port")
+	}
+	if err := p.Close(); err != nil {
+		t.Fatalf("Close after a failed Start: %v", err)
+	}
+	if _, err := p.Apply(t.Context(), []byte("x")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Apply after a failed Start = %v, want ErrClosed", err)
+	}
+	// The data dir is usable again: the bolt file was closed.
+	c.RaftBindAddr = "127.0.0.1:0"
+	p2, _ := New(c, stubFSM{}, nil, nil)
+	if err := p2.Start(t.Context()); err != nil {
+		t.Fatalf("second Start on the same data dir: %v", err)
+	}
+	if err := p2.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -95,6 +95,8 @@ func (p *Peer) Start(ctx context.Context) error {
 	p.state = stateStarted
 	if err := p.start(ctx); err != nil {
 		p.state = stateClosed
+		close(p.closed)
+		p.tracker.close()
 		return err
 	}
 	return nil
@@ -111,12 +113,13 @@ const (
 func (p *Peer) start(ctx context.Context) error {
 	hasState, err := p.openRaft()
 	if err != nil {
-		p.closeStores()
+		_ = p.shutdownRaft()
+		_ = p.closeStores()
 		return err
 	}
 	if err := p.openGossip(hasState); err != nil {
-		p.shutdownRaft()
-		p.closeStores()
+		_ = p.shutdownRaft()
+		_ = p.closeStores()
 		return err
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
