@@ -95,6 +95,7 @@ func (s *Server) routeTasks(e *echo.Echo) {
 	s.handle(e, http.MethodGet, "/batches/:batchUid", actTasksGet, s.getBatch)
 	s.handle(e, http.MethodGet, "/tasks/:taskUid/documents", actTasksGet, s.getTaskDocuments)
 	s.handle(e, http.MethodPost, "/export", actExport, s.export)
+	s.handle(e, http.MethodGet, "/network", actNetworkGet, s.getNetwork)
 }
 
 func (s *Server) routeKeys(e *echo.Echo) {
@@ -116,7 +117,6 @@ func (s *Server) routeUnsupported(e *echo.Echo) {
 		{http.MethodGet, "/indexes/:uid/similar", actSearch, "Similar-documents search (vector search)"},
 		{http.MethodPost, "/indexes/:uid/similar", actSearch, "Similar-documents search (vector search)"},
 		{http.MethodPost, "/indexes/:uid/fields", actIndexesGet, "The fields route"},
-		{http.MethodGet, "/network", actNetworkGet, "The network (remote sharding) API"},
 		{http.MethodPatch, "/network", actNetworkUpdate, "The network (remote sharding) API"},
 		{http.MethodGet, "/metrics", actMetricsGet, "The Prometheus metrics route"},
 		{http.MethodPost, "/tasks/compact", "tasks.compact", "Task queue compaction"},

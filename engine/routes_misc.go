@@ -161,3 +161,13 @@ func joinTicks(l []string) string {
 	}
 	return out
 }
+
+// getNetwork answers GET /network for a standalone node: no self, no
+// leader, no remotes. Configuring a network (PATCH) is Meilisearch's
+// sharding, which the engine does not do (miroir is the network).
+func (s *Server) getNetwork(c echo.Context) error {
+	if !s.features()["network"] {
+		return meili.Errorf(meili.CodeFeatureNotEnabled, "Using the /network route requires enabling the `network` experimental feature. See https://github.com/orgs/meilisearch/discussions/805")
+	}
+	return c.JSON(http.StatusOK, map[string]any{"self": nil, "leader": nil, "remotes": map[string]any{}, "version": s.networkVersion})
+}

@@ -27,6 +27,9 @@ type Server struct {
 	hooks *notifier
 	e     *echo.Echo
 
+	// networkVersion identifies this node's (empty) network for GET /network.
+	networkVersion string
+
 	httpMu  sync.Mutex
 	httpSrv *http.Server
 
@@ -52,7 +55,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: logger, st: st}
+	s := &Server{cfg: cfg, log: logger, st: st, networkVersion: newUUID()}
 	if err := s.open(); err != nil {
 		_ = st.close()
 		return nil, err
