@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/memberlist"
-	"github.com/hashicorp/raft"
 	"github.com/miroir-search/miroir/chaos"
 	"github.com/miroir-search/miroir/cluster"
 	"github.com/miroir-search/miroir/cluster/clustertest"
@@ -30,10 +28,7 @@ func newFaultyCluster(t *testing.T) *faultyCluster {
 		fc.mu.Lock()
 		fc.rules[cfg.PeerID] = r
 		fc.mu.Unlock()
-		cfg.WrapStreamLayer = func(s raft.StreamLayer) raft.StreamLayer { return chaos.NewFaultyStreamLayer(s, r) }
-		cfg.WrapTransport = func(tr memberlist.NodeAwareTransport) memberlist.NodeAwareTransport {
-			return chaos.NewFaultyTransport(tr, r)
-		}
+		chaos.Hooks(r)(cfg)
 	}))
 	return fc
 }

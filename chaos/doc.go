@@ -17,7 +17,16 @@
 // and the acknowledgements), so a stream is cut when either direction is
 // blocked; gossip packets honour one-way rules exactly.
 //
-// This package must never be imported by code that runs outside a chaos
-// test unless the operator passed the chaos flag: it only exists to break
-// things.
+// A binary enables it with one flag (cmd/miroir serve):
+//
+//	if cfg.ChaosControl != "" { // --chaos-control <addr>
+//		hooks, stop, err := chaos.Enable(ctx, cfg.ChaosControl, logger)
+//		if err != nil {
+//			return err
+//		}
+//		defer stop()
+//		tune = append(tune, hooks) // applied to cluster.Config before cluster.New
+//	}
+//
+// Without the flag nothing here runs: it only exists to break things.
 package chaos
