@@ -157,36 +157,72 @@ func formatBytes(n int64) string {
 }
 
 func parseJSONDocuments(data []byte) ([]json.RawMessage, error) {
-	// A syntax pass over the whole payload first: it reports positions
-	// exactly (json.Decoder's offsets drift inside token streams), so the
-	// decoding below can only fail on shape.
-	var whole json.RawMessage
-	if err := json.Unmarshal(data, &whole); err != nil {
-		return nil, malformedJSON(FormatJSON, data, err)
+	// A validation pass over the whole payload first: on failure
+	// json.Unmarshal reports the position exactly (json.Decoder's offsets
+	// drift inside token streams); on success the split below can trust the
+	// syntax and only check the shape.
+	if !json.Valid(data) {
+		var whole json.RawMessage
+		return nil, malformedJSON(FormatJSON, data, json.Unmarshal(data, &whole))
 	}
-	if whole[0] == '[' {
-		return decodeDocumentArray(data)
+	trimmed := bytes.TrimSpace(data)
+	switch trimmed[0] {
+	case '[':
+		return splitDocumentArray(trimmed)
+	case '{':
+		return []json.RawMessage{trimmed}, nil
 	}
-	if whole[0] != '{' {
-		return nil, malformedJSON(FormatJSON, data, errNotObjects)
-	}
-	return []json.RawMessage{whole}, nil
+	return nil, malformedJSON(FormatJSON, data, errNotObjects)
 }
 
 var errNotObjects = errors.New("data are neither an object nor a list of objects")
 
-func decodeDocumentArray(data []byte) ([]json.RawMessage, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil {
-		return nil, malformedJSON(FormatJSON, data, err)
-	}
+// splitDocumentArray cuts a valid JSON array into its elements (sharing
+// data's memory) and checks that each is an object.
+func splitDocumentArray(data []byte) ([]json.RawMessage, error) {
 	docs := []json.RawMessage{}
-	for dec.More() {
-		var doc json.RawMessage
-		if err := dec.Decode(&doc); err != nil || doc[0] != '{' {
-			return nil, malformedJSON(FormatJSON, data, errNotObjects)
+	depth, start := 0, -1
+	inString, escaped := false, false
+	for i := 1; i < len(data)-1; i++ {
+		c := data[i]
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			continue
+		case c == ',' && depth == 0:
+			docs = append(docs, data[start:i])
+			start = -1
+			continue
 		}
-		docs = append(docs, doc)
+		if start < 0 {
+			if c != '{' {
+				return nil, malformedJSON(FormatJSON, data, errNotObjects)
+			}
+			start = i
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
+	}
+	if start >= 0 {
+		docs = append(docs, bytes.TrimRight(data[start:len(data)-1], " \t\n\r"))
+	}
+	for i, d := range docs {
+		docs[i] = bytes.TrimRight(d, " \t\n\r")
 	}
 	return docs, nil
 }

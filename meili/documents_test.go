@@ -3,6 +3,7 @@ package meili
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -243,6 +244,7 @@ func TestParseDocumentsRawKeepsFieldOrder(t *testing.T) {
 		{"application/json", "\n {\"z\":1,\"a\":2} \n", `[{"z":1,"a":2}]`},
 		{"application/x-ndjson", "  {\"z\":1,\"a\":2}\n\n  {\"y\":3}", `[{"z":1,"a":2},{"y":3}]`},
 		{"text/csv", "z,a:number,z\n1,2,3\n", `[{"z":"3","a":2}]`},
+		{"application/json", `[{"a":"x,}]\"y\\"} , {"b":[1,{"c":"]"}]},{}]`, `[{"a":"x,}]\"y\\"},{"b":[1,{"c":"]"}]},{}]`},
 	}
 	for _, c := range cases {
 		raws, err := ParseDocumentsRaw(c.ct, strings.NewReader(c.body), 0)
@@ -255,6 +257,25 @@ func TestParseDocumentsRawKeepsFieldOrder(t *testing.T) {
 		}
 		if got := "[" + strings.Join(parts, ",") + "]"; got != c.want {
 			t.Errorf("%q: got %s, want %s", c.body, got, c.want)
+		}
+	}
+}
+
+func BenchmarkParseDocumentsRawJSON(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("[")
+	for i := range 10000 {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"id":%d,"title":"The title of document %d","genres":["a","b"],"year":%d,"rating":4.5}`, i, i, 1900+i%120)
+	}
+	sb.WriteString("]")
+	body := sb.String()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := ParseDocumentsRaw("application/json", strings.NewReader(body), 0); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
