@@ -405,3 +405,32 @@ func TestFailedPeerStaysVoter(t *testing.T) {
 	apply(t, back, "back", "1")
 	c.EnsureSame(t)
 }
+
+func TestIsolatedLeaderIsReplacedAndCatchesUpAfterHeal(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	old := c.WaitForLeader(t, leaderWait)
+	apply(t, old, "before", "1")
+	var rest []int
+	for _, n := range c.Live() {
+		if n != old {
+			rest = append(rest, n.Index)
+		}
+	}
+	c.Disconnect(old.Index)
+	c.WaitForLeaderAmong(t, leaderWait, rest...)
+	a := apply(t, c.Node(rest[0]), "during", "1")
+	clustertest.WaitFor(t, leaderWait, func() error {
+		if old.Peer.IsLeader() {
+			return fmt.Errorf("isolated %s still believes it leads", old.Config.PeerID)
+		}
+		return nil
+	})
+	if v, ok := old.KV().Get("during"); ok {
+		t.Fatalf("the isolated peer applied a write of the majority: %q", v)
+	}
+	c.Heal()
+	waitApplied(t, old, a.Index)
+	apply(t, old, "after", "1") // forwarded to the new leader
+	c.WaitForVoters(t, leaderWait, "peer0", "peer1", "peer2")
+	c.EnsureSame(t)
+}

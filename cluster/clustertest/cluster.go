@@ -54,6 +54,7 @@ type Cluster struct {
 	t     testing.TB
 	opts  options
 	logs  *testLog
+	net   *network
 	root  string
 	mu    sync.Mutex
 	nodes []*Node
@@ -85,7 +86,7 @@ func MakeCluster(t testing.TB, n int, opts ...Option) *Cluster {
 	if lv := os.Getenv("MIROIR_TEST_LOG"); lv != "" {
 		_ = o.logLevel.UnmarshalText([]byte(lv))
 	}
-	c := &Cluster{t: t, opts: o, logs: &testLog{t: t}, root: t.TempDir()}
+	c := &Cluster{t: t, opts: o, logs: &testLog{t: t}, net: newNetwork(), root: t.TempDir()}
 	t.Cleanup(c.Close)
 	for i := range n {
 		var join []string
@@ -105,6 +106,7 @@ func (c *Cluster) newConfig(i, expect int, join []string) cluster.Config {
 	cfg.BootstrapExpect = expect
 	cfg.Join = join
 	cfg.ClusterKey = "test-cluster-key"
+	c.net.hooks(cfg.PeerID, &cfg)
 	for _, f := range c.opts.configure {
 		f(&cfg)
 	}
@@ -140,6 +142,7 @@ func (c *Cluster) start(cfg cluster.Config) *Node {
 	// Record the bound ports so a restart binds the same addresses.
 	node.Config.RaftBindAddr = p.RaftAddr()
 	node.Config.GossipBindAddr = p.GossipAddr()
+	c.net.register(cfg.PeerID, p.RaftAddr(), p.GossipAddr())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	node.Index = c.indexOf(cfg.PeerID)

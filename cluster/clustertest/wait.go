@@ -31,10 +31,31 @@ func WaitFor(t testing.TB, timeout time.Duration, cond func() error) {
 // node knows it, and returns the leader.
 func (c *Cluster) WaitForLeader(t testing.TB, timeout time.Duration) *Node {
 	t.Helper()
+	return c.waitForLeader(t, timeout, c.Live)
+}
+
+// WaitForLeaderAmong is WaitForLeader restricted to the given node indexes
+// (the majority side of a partition).
+func (c *Cluster) WaitForLeaderAmong(t testing.TB, timeout time.Duration, idx ...int) *Node {
+	t.Helper()
+	return c.waitForLeader(t, timeout, func() []*Node {
+		var out []*Node
+		for _, i := range idx {
+			if n := c.Node(i); n.live {
+				out = append(out, n)
+			}
+		}
+		return out
+	})
+}
+
+func (c *Cluster) waitForLeader(t testing.TB, timeout time.Duration, nodes func() []*Node) *Node {
+	t.Helper()
 	var leader *Node
 	WaitFor(t, timeout, func() error {
 		leader = nil
-		for _, n := range c.Live() {
+		group := nodes()
+		for _, n := range group {
 			if n.Peer.IsLeader() {
 				if leader != nil {
 					return fmt.Errorf("two leaders: %s and %s", leader.Config.PeerID, n.Config.PeerID)
@@ -43,9 +64,9 @@ func (c *Cluster) WaitForLeader(t testing.TB, timeout time.Duration) *Node {
 			}
 		}
 		if leader == nil {
-			return fmt.Errorf("no leader among %d live peers", len(c.Live()))
+			return fmt.Errorf("no leader among %d peers", len(group))
 		}
-		for _, n := range c.Live() {
+		for _, n := range group {
 			if id, addr := n.Peer.Leader(); id != leader.Config.PeerID || addr == "" {
 				return fmt.Errorf("%s sees leader %q at %q, want %s", n.Config.PeerID, id, addr, leader.Config.PeerID)
 			}
