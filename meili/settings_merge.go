@@ -92,7 +92,7 @@ func (s Settings) Merge(patch Settings) Settings {
 	out.SearchableAttributes = mergeOpt(s.SearchableAttributes, patch.SearchableAttributes, d.SearchableAttributes)
 	out.FilterableAttributes = mergeOpt(s.FilterableAttributes, patch.FilterableAttributes, d.FilterableAttributes)
 	out.SortableAttributes = mergeOpt(s.SortableAttributes, patch.SortableAttributes, d.SortableAttributes)
-	out.ForeignKeys = mergeOpt(s.ForeignKeys, patch.ForeignKeys, Some([]ForeignKey{}))
+	out.ForeignKeys = mergeOpt(s.ForeignKeys, patch.ForeignKeys, Opt[[]ForeignKey]{})
 	out.RankingRules = mergeOpt(s.RankingRules, patch.RankingRules, d.RankingRules)
 	out.StopWords = mergeOpt(s.StopWords, patch.StopWords, d.StopWords)
 	out.NonSeparatorTokens = mergeOpt(s.NonSeparatorTokens, patch.NonSeparatorTokens, d.NonSeparatorTokens)

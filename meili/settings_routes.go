@@ -276,3 +276,33 @@ func cutLast(s, sep string) (string, string, bool) {
 	}
 	return s[:i], s[i+len(sep):], true
 }
+
+// Value is the JSON of this route's field in s, the body of GET
+// /settings/<route> (null when unset or reset).
+func (r SettingsRoute) Value(s Settings) json.RawMessage {
+	var m map[string]json.RawMessage
+	enc, err := marshalNoEscape(s)
+	if err != nil || json.Unmarshal(enc, &m) != nil || m[r.Field] == nil {
+		return json.RawMessage("null")
+	}
+	return m[r.Field]
+}
+
+// ResetPatch is the patch of DELETE /settings/<route>: this field null.
+func (r SettingsRoute) ResetPatch() Settings {
+	var s Settings
+	_ = json.Unmarshal(fmt.Appendf(nil, `{%q:null}`, r.Field), &s)
+	return s
+}
+
+// ResetAllPatch is the patch of DELETE /settings: every field null.
+func ResetAllPatch() Settings {
+	nulls := map[string]json.RawMessage{}
+	for _, r := range settingsRoutes() {
+		nulls[r.Field] = json.RawMessage("null")
+	}
+	enc, _ := json.Marshal(nulls)
+	var s Settings
+	_ = json.Unmarshal(enc, &s)
+	return s
+}

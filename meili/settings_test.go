@@ -167,3 +167,25 @@ func TestSettingsEqualIgnoresSetOrder(t *testing.T) {
 		t.Fatal("different settings equal")
 	}
 }
+
+func TestSettingsRouteValueAndResets(t *testing.T) {
+	r, _ := SettingsRouteByName("typo-tolerance")
+	if got := string(r.Value(DefaultSettings())); got != mustJSON(t, DefaultTypoTolerance()) {
+		t.Fatalf("value %s", got)
+	}
+	d, _ := SettingsRouteByName("distinct-attribute")
+	if got := string(d.Value(DefaultSettings())); got != "null" {
+		t.Fatalf("distinct %s", got)
+	}
+	custom := DefaultSettings().Merge(Settings{
+		DistinctAttribute: Some("sku"),
+		Embedders:         Some(map[string]json.RawMessage{"e": json.RawMessage(`{"source":"userProvided"}`)}),
+		TypoTolerance:     Some(TypoTolerance{Enabled: Some(false)}),
+	})
+	if got := custom.Merge(d.ResetPatch()); got.DistinctAttribute.Set && !got.DistinctAttribute.Reset {
+		t.Fatalf("distinct not reset: %+v", got.DistinctAttribute)
+	}
+	if !custom.Merge(ResetAllPatch()).Equal(DefaultSettings()) {
+		t.Fatalf("reset all: %s", mustJSON(t, custom.Merge(ResetAllPatch())))
+	}
+}
