@@ -1,0 +1,101 @@
+package index
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+
+	"github.com/miroir-search/miroir/meili"
+)
+
+// TestShardedMergeEqualsSingleIndex splits a corpus over three indexes and
+// merges their answers rule by rule then by primary key, as the proxy does:
+// the merged order must equal one index's order exactly.
+func TestShardedMergeEqualsSingleIndex(t *testing.T) {
+	words := []string{"red", "green", "blue", "car", "cart", "bike", "fast", "slow", "carbon", "blew"}
+	var docs []string
+	for i := 0; i < 90; i++ {
+		title := fmt.Sprintf("%s %s %s", words[i%10], words[(i*7)%10], words[(i*3+1)%10])
+		docs = append(docs, fmt.Sprintf(`{"id":%d,"title":%q,"year":%d}`, i, title, 1990+i%7))
+	}
+	s, _ := SettingsFromJSON(`{"sortableAttributes":["year"]}`)
+	single := newTestIndex(t, s, docs...)
+	shards := []*Index{newTestIndex(t, s), newTestIndex(t, s), newTestIndex(t, s)}
+	for i, d := range docs {
+		addDocs(t, shards[i%3], uint64(i+1), d)
+	}
+	for _, body := range []string{
+		`{"q":"red car","limit":90}`,
+		`{"q":"blu","limit":90}`,
+		`{"q":"carbon fast","limit":90,"matchingStrategy":"all"}`,
+		`{"q":"car","sort":["year:desc"],"limit":90}`,
+		`{"q":"slwo bike","limit":90}`,
+	} {
+		q, _ := meili.DecodeSearchQuery([]byte(body))
+		want, err := single.SearchRanked(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var merged []fedHit
+		parts := make([]FederatedPart, len(shards))
+		for si, sh := range shards {
+			r, err := sh.SearchRanked(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parts[si] = FederatedPart{Weight: 1, Ranked: r}
+			for i := range r.Result.Hits {
+				merged = append(merged, fedHit{part: si, idx: i, values: r.values[i], global: r.global[i]})
+			}
+		}
+		sort.SliceStable(merged, func(i, j int) bool {
+			if c := compareWeighted(merged[i], merged[j], parts); c != 0 {
+				return c < 0
+			}
+			return lessID(parts[merged[i].part].Ranked.ids[merged[i].idx], parts[merged[j].part].Ranked.ids[merged[j].idx])
+		})
+		got := make([]string, len(merged))
+		for i, h := range merged {
+			got[i] = parts[h.part].Ranked.ids[h.idx] + "@" + fmt.Sprint(h.global)
+		}
+		exp := make([]string, len(want.ids))
+		for i := range want.ids {
+			exp[i] = want.ids[i] + "@" + fmt.Sprint(want.global[i])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(exp) {
+			t.Errorf("%s\nmerged %v\nsingle %v", body, got, exp)
+		}
+	}
+}
+
+func TestFederateWeightsAndTagsHits(t *testing.T) {
+	a := newTestIndex(t, Settings{}, `{"id":1,"title":"Alice In Wonderland"}`)
+	b := newTestIndex(t, Settings{}, `{"id":456,"title":"Le Petit Prince"}`, `{"id":4,"title":"Harry Potter and the Half-Blood Prince"}`)
+	qa, _ := meili.DecodeSearchQuery([]byte(`{"q":"wonder"}`))
+	qb, _ := meili.DecodeSearchQuery([]byte(`{"q":"prince"}`))
+	ra, _ := a.SearchRanked(qa)
+	rb, _ := b.SearchRanked(qb)
+	res := Federate([]FederatedPart{
+		{IndexUID: "a", QueryPosition: 0, Weight: 1, Ranked: ra},
+		{IndexUID: "b", QueryPosition: 1, Weight: 1, Ranked: rb},
+	}, &meili.Federation{Limit: 20})
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, string(h))
+	}
+	want := []string{
+		`{"id":456,"title":"Le Petit Prince","_federation":{"indexUid":"b","queriesPosition":1,"weightedRankingScore":0.8787878787878788}}`,
+		`{"id":1,"title":"Alice In Wonderland","_federation":{"indexUid":"a","queriesPosition":0,"weightedRankingScore":0.8712121212121212}}`,
+		`{"id":4,"title":"Harry Potter and the Half-Blood Prince","_federation":{"indexUid":"b","queriesPosition":1,"weightedRankingScore":0.8333333333333334}}`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || *res.EstimatedTotalHits != 3 {
+		t.Errorf("federated\n got %v\nwant %v", got, want)
+	}
+	res = Federate([]FederatedPart{
+		{IndexUID: "a", QueryPosition: 0, Weight: 2, Ranked: ra},
+		{IndexUID: "b", QueryPosition: 1, Weight: 1, Ranked: rb},
+	}, &meili.Federation{Limit: 1})
+	if len(res.Hits) != 1 || string(res.Hits[0])[:8] != `{"id":1,` {
+		t.Errorf("weighted: %s", res.Hits)
+	}
+}
