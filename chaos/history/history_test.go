@@ -89,6 +89,14 @@ func TestCheckDocumentsReplicas(t *testing.T) {
 			t.Fatalf("lost=%d %+v", lost, v)
 		}
 	})
+	t.Run("a shard holding only writes of unknown outcome may be under-replicated", func(t *testing.T) {
+		unknown := []Op{w(KindUpsert, StatusOK, 1, 2, "i", "a", 1), w(KindUpsert, StatusUnknown, 1, 0, "i", "b", 1)}
+		obs := Observation{RF: 2, Replicas: map[string]map[string]map[string]DocState{"i": {
+			"n1": {"a": on(3), "b": on(5)}, "n2": {"a": on(3)}}}}
+		if v, _ := CheckDocuments(unknown, obs); !v.OK {
+			t.Fatalf("%+v", v)
+		}
+	})
 	t.Run("a shard on fewer nodes than RF is under-replicated", func(t *testing.T) {
 		obs := Observation{RF: 2, Replicas: map[string]map[string]map[string]DocState{"i": {
 			"n1": {"a": on(3), "b": on(5)}, "n2": {"a": on(3)}}}}

@@ -12,11 +12,11 @@ func checkReplicas(obs Observation, exp map[docKey]expectation, check func(strin
 	}
 	for index, nodes := range obs.Replicas {
 		owners := obs.Owners[index]
+		shardOf := shardsOf(nodes)
 		if owners == nil {
 			owners = inferOwners(nodes)
-			checkReplicaCount(index, owners, obs.RF, v)
+			checkReplicaCount(index, owners, ackedShards(index, exp, shardOf), obs.RF, v)
 		}
-		shardOf := shardsOf(nodes)
 		unsharded := 0
 		for _, k := range sortedKeys(exp) {
 			if k.index != index {
@@ -72,13 +72,29 @@ func inferOwners(nodes map[string]map[string]DocState) map[int][]string {
 	return owners
 }
 
-func checkReplicaCount(index string, owners map[int][]string, rf int, v *Verdict) {
+// ackedShards are the shards of index holding a document whose last
+// acknowledged write left it present: every replica must hold those. A
+// shard whose documents all came from writes of unknown outcome may rightly
+// sit on fewer replicas (the write reached some and failed its quorum).
+func ackedShards(index string, exp map[docKey]expectation, shardOf map[string]int) map[int]bool {
+	out := map[int]bool{}
+	for k, e := range exp {
+		if s, ok := shardOf[k.id]; ok && k.index == index && e.acked != nil && e.acked.Present {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+func checkReplicaCount(index string, owners map[int][]string, acked map[int]bool, rf int, v *Verdict) {
 	if rf <= 0 {
 		return
 	}
 	shards := make([]int, 0, len(owners))
 	for s := range owners {
-		shards = append(shards, s)
+		if acked[s] {
+			shards = append(shards, s)
+		}
 	}
 	sort.Ints(shards)
 	for _, s := range shards {

@@ -24,8 +24,10 @@ func Findings() []Finding {
 			"a linearizable mode (VerifyLeader / ReadIndex).",
 			"every peer-fault scenario (reads-included porcupine check, task checker; reported as known)"},
 		{"proxy (settings)", "A settings update on a missing index creates the index, then applies the settings, in " +
-			"two visible steps: a concurrent read sees the index with default settings. In Meilisearch it is one task.",
-			"smoke-leader-sigkill (reads-included porcupine check)"},
+			"two visible steps: a concurrent read sees the index with default settings, and when a concurrent delete " +
+			"lands in between, the settings task fails with `index_not_found` although it did create the index. In " +
+			"Meilisearch it is one atomic task that never fails with `index_not_found`.",
+			"smoke-leader-sigkill, node-pause (porcupine: metadata writes not linearizable)"},
 		{"cluster (leader stall)", "With the leader SIGSTOPped, writes flow again after 3.1-3.3 s, over the 3 s budget " +
 			"(SIGKILL: 1.5-2.3 s). Forwarded writes wait on the stalled leader until the forward times out.",
 			"leader-sigstop (budget)"},
@@ -33,5 +35,8 @@ func Findings() []Finding {
 			"(admin.Config.DefaultRF stays 1), so the RF=2 scenarios run at RF=1: a killed node makes its shards " +
 			"unwritable (`miroir_no_quorum`) and unreadable. The harness passes `--default-rf`, `--replication-factor` " +
 			"or `--rf` as soon as one exists.", "node-sigkill-rf2, node-pause, leader-and-node-sigkill"},
+		{"cluster (flapping)", "A leader partitioned away for 1 s every 2 s keeps writes stalled for the whole flapping " +
+			"phase (6.4 s without a successful write for 5 flaps) although no flap outlasts the election timeout.",
+			"flapping-leader-partition (with the --chaos-control wiring applied)"},
 	}
 }

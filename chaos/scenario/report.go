@@ -123,7 +123,7 @@ func (rep *Report) counts(ops []history.Op, mode string) {
 	rep.Writes, rep.Reads = history.Count(ops, w...), history.Count(ops, rd...)
 	rep.Meta = history.Count(ops, history.KindCreate, history.KindDrop, history.KindSet, history.KindRead)
 	for _, op := range ops {
-		if op.Kind == history.KindSearch && op.Status != history.StatusOK && op.Code != "index_not_found" {
+		if failedSearch(op) {
 			rep.FailedSearches++
 		}
 		if history.IsWrite(op.Kind) && op.Status == history.StatusUnknown && len(rep.Unknowns) < 5 {
@@ -131,6 +131,16 @@ func (rep *Report) counts(ops []history.Op, mode string) {
 				op.ID, op.Kind, op.Index, float64(op.Call)/1e9, op.TaskUID, op.TaskStatus, op.Code, op.Err))
 		}
 	}
+}
+
+// failedSearch is a search the cluster failed: not one refused because its
+// peer was down (a load balancer routes around those) and not a search of
+// the deleted index.
+func failedSearch(op history.Op) bool {
+	if op.Kind != history.KindSearch || op.Status == history.StatusOK || op.Code == "index_not_found" {
+		return false
+	}
+	return !(op.Status == history.StatusFail && op.Code == "")
 }
 
 func (rep *Report) liveness(r *Run, ops []history.Op) {
