@@ -2,6 +2,8 @@ package meili
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -196,3 +198,42 @@ type Health struct {
 
 // HealthAvailable is the body of a healthy GET /health.
 func HealthAvailable() Health { return Health{Status: "available"} }
+
+// DefaultPageLimit is the limit of offset/limit lists when absent.
+const DefaultPageLimit = 20
+
+// ParsePage reads the offset and limit of GET /indexes (codes
+// CodeInvalidIndexOffset, CodeInvalidIndexLimit) or GET /keys
+// (CodeInvalidAPIKeyOffset, CodeInvalidAPIKeyLimit); any other parameter is
+// bad_request, as in Meilisearch.
+func ParsePage(values url.Values, offsetCode, limitCode Code) (offset, limit int, err error) {
+	allowed := []string{"offset", "limit"}
+	for _, k := range sortedParamNames(values) {
+		if !containsString(allowed, k) {
+			return 0, 0, Errorf(CodeBadRequest, "Unknown parameter `%s`: expected one of %s", k, backquoteList(allowed))
+		}
+	}
+	limit = DefaultPageLimit
+	for _, p := range []struct {
+		name string
+		code Code
+		dst  *int
+	}{{"offset", offsetCode, &offset}, {"limit", limitCode, &limit}} {
+		if !values.Has(p.name) {
+			continue
+		}
+		n, perr := strconv.ParseUint(values.Get(p.name), 10, 31)
+		if perr != nil {
+			return 0, 0, Errorf(p.code, "Invalid value in parameter `%s`: could not parse `%s` as a positive integer", p.name, values.Get(p.name))
+		}
+		*p.dst = int(n)
+	}
+	return offset, limit, nil
+}
+
+// PageOf cuts items to the page [offset, offset+limit) with the total.
+func PageOf[T any](items []T, offset, limit int) Page[T] {
+	start := min(offset, len(items))
+	end := min(start+limit, len(items))
+	return Page[T]{Results: append([]T{}, items[start:end]...), Offset: offset, Limit: limit, Total: len(items)}
+}

@@ -2,6 +2,7 @@ package meili
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,41 @@ func TestIndexListEnvelope(t *testing.T) {
 	}
 	if mustJSON(t, HealthAvailable()) != `{"status":"available"}` {
 		t.Fatal("health")
+	}
+}
+
+func TestParsePageMatchesMeilisearch(t *testing.T) {
+	v, _ := url.ParseQuery("offset=2&limit=3")
+	off, lim, err := ParsePage(v, CodeInvalidIndexOffset, CodeInvalidIndexLimit)
+	if err != nil || off != 2 || lim != 3 {
+		t.Fatalf("%d %d %v", off, lim, err)
+	}
+	off, lim, _ = ParsePage(url.Values{}, CodeInvalidIndexOffset, CodeInvalidIndexLimit)
+	if off != 0 || lim != DefaultPageLimit {
+		t.Fatalf("defaults %d %d", off, lim)
+	}
+	cases := []struct {
+		query string
+		code  Code
+		msg   string
+	}{
+		{"doggo=1", CodeBadRequest, "Unknown parameter `doggo`: expected one of `offset`, `limit`"},
+		{"offset=doggo", CodeInvalidAPIKeyOffset, "Invalid value in parameter `offset`: could not parse `doggo` as a positive integer"},
+		{"limit=doggo", CodeInvalidAPIKeyLimit, "Invalid value in parameter `limit`: could not parse `doggo` as a positive integer"},
+	}
+	for _, c := range cases {
+		v, _ := url.ParseQuery(c.query)
+		_, _, err := ParsePage(v, CodeInvalidAPIKeyOffset, CodeInvalidAPIKeyLimit)
+		var me *Error
+		if !errors.As(err, &me) || me.Code != c.code || me.Message != c.msg {
+			t.Errorf("%s: %v", c.query, err)
+		}
+	}
+	p := PageOf([]int{1, 2, 3, 4, 5}, 3, 5)
+	if len(p.Results) != 2 || p.Total != 5 || p.Offset != 3 || p.Limit != 5 {
+		t.Fatalf("page %+v", p)
+	}
+	if p := PageOf([]int{1}, 9, 2); len(p.Results) != 0 || p.Results == nil {
+		t.Fatalf("past the end %+v", p)
 	}
 }
