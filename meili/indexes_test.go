@@ -124,3 +124,43 @@ func TestParsePageMatchesMeilisearch(t *testing.T) {
 		t.Fatalf("past the end %+v", p)
 	}
 }
+
+// Expected messages are Meilisearch's (tests/index/errors.rs).
+func TestIndexRequestErrorsMatchMeilisearch(t *testing.T) {
+	cases := []struct {
+		body   string
+		update bool
+		code   Code
+		msg    string
+	}{
+		{`{"primaryKey":"doggo"}`, false, CodeInvalidIndexUID, "Missing field `uid`"},
+		{`{"uid":true}`, false, CodeInvalidIndexUID, "Invalid value type at `.uid`: expected a string, but found a boolean: `true`"},
+		{`{"uid":"the best doggo"}`, false, CodeInvalidIndexUID, "Invalid value at `.uid`: `the best doggo` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 512 bytes."},
+		{`{"uid":"a","primaryKey":["doggo"]}`, false, CodeInvalidIndexPrimaryKey, "Invalid value type at `.primaryKey`: expected a string, but found an array: `[\"doggo\"]`"},
+		{`{"uid":"a","doggo":1}`, false, CodeBadRequest, "Unknown field `doggo`: expected one of `uid`, `primaryKey`"},
+		{`{"createdAt":"x"}`, true, CodeImmutableIndexCreatedAt, "Immutable field `createdAt`: expected one of `primaryKey`, `uid`"},
+		{`{"updatedAt":"x"}`, true, CodeImmutableIndexUpdatedAt, "Immutable field `updatedAt`: expected one of `primaryKey`, `uid`"},
+		{`{"doggo":1}`, true, CodeBadRequest, "Unknown field `doggo`: expected one of `primaryKey`, `uid`"},
+		{`{"primaryKey":["the","best","doggo"]}`, true, CodeInvalidIndexPrimaryKey, "Invalid value type at `.primaryKey`: expected a string, but found an array: `[\"the\",\"best\",\"doggo\"]`"},
+	}
+	for _, c := range cases {
+		var err error
+		if c.update {
+			_, err = DecodeUpdateIndex([]byte(c.body))
+		} else {
+			_, err = DecodeCreateIndex([]byte(c.body))
+		}
+		var me *Error
+		if !errors.As(err, &me) || me.Code != c.code || me.Message != c.msg {
+			t.Errorf("%s: got %v, want %s %q", c.body, err, c.code, c.msg)
+		}
+	}
+	req, err := DecodeCreateIndex([]byte(`{"uid":"movies","primaryKey":"id"}`))
+	if err != nil || req.UID != "movies" || *req.PrimaryKey != "id" {
+		t.Fatalf("%+v %v", req, err)
+	}
+	up, err := DecodeUpdateIndex([]byte(`{"uid":"films"}`))
+	if err != nil || *up.UID != "films" || up.PrimaryKey != nil {
+		t.Fatalf("%+v %v", up, err)
+	}
+}
