@@ -4,8 +4,10 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/andybalholm/brotli"
 	"github.com/labstack/echo/v4"
@@ -66,3 +68,21 @@ type readCloser struct {
 }
 
 func (r readCloser) Close() error { return r.c.Close() }
+
+// logRequests logs every request at debug level (and server errors at
+// error level, in the error handler).
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if s.log.Enabled(c.Request().Context(), slog.LevelDebug) {
+			status := c.Response().Status
+			if err != nil {
+				status = s.toMeili(err).Status
+			}
+			s.log.Debug("request", "method", c.Request().Method, "path", c.Request().URL.Path,
+				"status", status, "duration", time.Since(start))
+		}
+		return err
+	}
+}

@@ -46,6 +46,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
 	e.Use(compressResponse)
 	e.Use(s.bodyLimit)

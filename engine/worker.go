@@ -85,6 +85,7 @@ func (s *Server) processTask(ctx context.Context, t task) error {
 		out.publish()
 	}
 	s.hooks.finished(t)
+	s.log.Debug("task finished", "task", t.UID, "type", t.Type, "index", t.index(), "status", t.Status, "duration", t.FinishedAt.Sub(*t.StartedAt))
 	return nil
 }
 
