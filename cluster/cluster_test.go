@@ -434,3 +434,15 @@ func TestIsolatedLeaderIsReplacedAndCatchesUpAfterHeal(t *testing.T) {
 	c.WaitForVoters(t, leaderWait, "peer0", "peer1", "peer2")
 	c.EnsureSame(t)
 }
+
+func TestLatePeerWithBootstrapExpectJoinsInsteadOfBootstrapping(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	c.WaitForLeader(t, leaderWait)
+	late := c.AddPeer(func(cfg *cluster.Config) { cfg.BootstrapExpect = 3 })
+	c.WaitForVoters(t, leaderWait, "peer0", "peer1", "peer2", "peer3")
+	a := apply(t, late, "late", "1")
+	for _, n := range c.Live() {
+		waitApplied(t, n, a.Index)
+	}
+	c.EnsureSame(t)
+}

@@ -23,10 +23,8 @@ func (p *Peer) loop(ctx context.Context, hasState bool) {
 	for {
 		if needBootstrap {
 			needBootstrap = !p.maybeBootstrap()
-			if !needBootstrap {
-				stateMarked = true
-			}
 		}
+		// Bootstrapped, or added by a leader: tell others we have state.
 		if !stateMarked && p.inConfiguration() {
 			p.markHasState()
 			stateMarked = true
@@ -86,7 +84,6 @@ func (p *Peer) maybeBootstrap() bool {
 	} else {
 		p.logger.Info("bootstrapped cluster", "servers", len(servers))
 	}
-	p.markHasState()
 	return true
 }
 
@@ -133,7 +130,7 @@ func (p *Peer) reconcileMember(m Member, current map[raft.ServerID]raft.Server) 
 		p.view.markRemoved(m.Meta.PeerID)
 		return
 	}
-	if m.Status != MemberAlive || p.view.isRemoved(m.Meta.PeerID) {
+	if m.Status != MemberAlive || m.Meta.RaftAddr == "" || p.view.isRemoved(m.Meta.PeerID) {
 		return
 	}
 	addr := raft.ServerAddress(m.Meta.RaftAddr)

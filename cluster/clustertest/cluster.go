@@ -228,10 +228,15 @@ func (c *Cluster) Restart(i int) *Node {
 	return c.start(cfg)
 }
 
-// AddPeer starts a new peer (bootstrap-expect 0) that joins through gossip.
-func (c *Cluster) AddPeer() *Node {
+// AddPeer starts a new peer (bootstrap-expect 0 unless changed by
+// configure) that joins the live peers through gossip.
+func (c *Cluster) AddPeer(configure ...func(*cluster.Config)) *Node {
 	c.t.Helper()
-	return c.start(c.newConfig(len(c.Nodes()), 0, c.gossipAddrs()))
+	cfg := c.newConfig(len(c.Nodes()), 0, c.gossipAddrs())
+	for _, f := range configure {
+		f(&cfg)
+	}
+	return c.start(cfg)
 }
 
 func (c *Cluster) gossipAddrs() []string {
