@@ -56,9 +56,28 @@
 //     traffic is not encrypted by this package (a TLS StreamLayer is the
 //     documented production step).
 //   - Metrics on the Registerer given to New: miroir_raft_* gauges read
-//     from raft at scrape time, miroir_cluster_forwarded_commands_total
-//     {outcome}, miroir_cluster_apply_duration_seconds{path}. raft's
-//     go-metrics globals are not used.
+//     from raft at scrape time (state, leader, term, last log/commit/applied
+//     index, last contact seconds, voters),
+//     miroir_cluster_forwarded_commands_total{outcome},
+//     miroir_cluster_apply_duration_seconds{path},
+//     miroir_cluster_reconciles_total. raft's go-metrics globals are not
+//     used. A Registerer accepts one peer once: a restarted peer needs a
+//     fresh registry (or unregistering).
+//   - Config.WrapStreamLayer and Config.WrapTransport decorate raft's TCP
+//     stream layer (this package's own, over a listener it owns) and
+//     memberlist's transport: chaos injects faults there, clustertest
+//     partitions in-process clusters, and a TLS stream layer fits the same
+//     hook.
+//   - RemovePeer, Leave and Join are the operator's levers; Stats, Members,
+//     Servers, Leader, IsLeader and VerifyLeader are read-only views.
+//
+// # Test helpers
+//
+// cluster/clustertest runs in-process clusters on 127.0.0.1:0 with
+// TestConfig (raft at 200 ms; 50 ms flapped under -race on the shared
+// machine): MakeCluster, WaitForLeader(Among), WaitForVoters, EnsureSame,
+// Kill/Stop/Restart on the same data dir and addresses, AddPeer,
+// Partition/Disconnect/Heal, and KV, a small deterministic FSM.
 //
 // # What it must never do
 //
