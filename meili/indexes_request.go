@@ -1,6 +1,9 @@
 package meili
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // DecodeCreateIndex validates a POST /indexes body with Meilisearch's
 // errors (a missing or bad uid is invalid_index_uid, a bad primaryKey
@@ -65,4 +68,57 @@ func DecodeUpdateIndex(body []byte) (UpdateIndexRequest, error) {
 		}
 	}
 	return req, nil
+}
+
+// DecodeSwapIndexes validates a POST /swap-indexes body (then
+// ValidateSwaps) with Meilisearch's errors.
+func DecodeSwapIndexes(body []byte) ([]SwapIndexes, error) {
+	v, err := decodeJSONBody(body)
+	if err != nil {
+		return nil, err
+	}
+	arr, ok := v.([]any)
+	if !ok {
+		return nil, Errorf(CodeBadRequest, "%s", typeMismatch("", "an array", v))
+	}
+	swaps := make([]SwapIndexes, 0, len(arr))
+	for i, el := range arr {
+		s, err := decodeSwap(fmt.Sprintf("[%d]", i), el)
+		if err != nil {
+			return nil, err
+		}
+		swaps = append(swaps, s)
+	}
+	return swaps, ValidateSwaps(swaps)
+}
+
+func decodeSwap(path string, el any) (SwapIndexes, error) {
+	m, ok := el.(map[string]any)
+	if !ok {
+		return SwapIndexes{}, Errorf(CodeBadRequest, "%s", typeMismatch(path, "an object", el))
+	}
+	known := []string{"indexes", "rename"}
+	for _, k := range sortedKeys(m) {
+		if !slices.Contains(known, k) {
+			return SwapIndexes{}, Errorf(CodeBadRequest, "%s", unknownMember(path, k, known))
+		}
+	}
+	raw, ok := m["indexes"]
+	if !ok {
+		return SwapIndexes{}, Errorf(CodeMissingSwapIndexes, "Missing field `indexes` inside `%s`", path)
+	}
+	if msg := checkStrings(path+".indexes", raw); msg != "" {
+		return SwapIndexes{}, Errorf(CodeInvalidSwapIndexes, "%s", msg)
+	}
+	var s SwapIndexes
+	for _, uid := range raw.([]any) {
+		s.Indexes = append(s.Indexes, uid.(string))
+	}
+	if r, ok := m["rename"]; ok && r != nil {
+		if msg := checkBool(path+".rename", r); msg != "" {
+			return SwapIndexes{}, Errorf(CodeInvalidSwapRename, "%s", msg)
+		}
+		s.Rename = r.(bool)
+	}
+	return s, nil
 }

@@ -164,3 +164,30 @@ func TestIndexRequestErrorsMatchMeilisearch(t *testing.T) {
 		t.Fatalf("%+v %v", up, err)
 	}
 }
+
+// Expected messages are Meilisearch's (tests/swap_indexes/errors.rs).
+func TestDecodeSwapIndexesMatchesMeilisearch(t *testing.T) {
+	cases := []struct {
+		body string
+		code Code
+		msg  string
+	}{
+		{`"doggo"`, CodeBadRequest, "Invalid value type: expected an array, but found a string: `\"doggo\"`"},
+		{`["doggo"]`, CodeBadRequest, "Invalid value type at `[0]`: expected an object, but found a string: `\"doggo\"`"},
+		{`[{"indexes":"doggo"}]`, CodeInvalidSwapIndexes, "Invalid value type at `[0].indexes`: expected an array, but found a string: `\"doggo\"`"},
+		{`[{"indexes":["doggo"]}]`, CodeInvalidSwapIndexes, "Two indexes must be given for each swap. The list `[\"doggo\"]` contains 1 indexes."},
+		{`[{"indexes":["doggo","catto"]},{"indexes":["doggo","x"]}]`, CodeInvalidSwapDuplicateIndexFound, "Indexes must be declared only once during a swap. `doggo` was specified several times."},
+		{`[{"indexes":["a","b"],"rename":"hello"}]`, CodeInvalidSwapRename, "Invalid value type at `[0].rename`: expected a boolean, but found a string: `\"hello\"`"},
+	}
+	for _, c := range cases {
+		_, err := DecodeSwapIndexes([]byte(c.body))
+		var me *Error
+		if !errors.As(err, &me) || me.Code != c.code || me.Message != c.msg {
+			t.Errorf("%s: got %v, want %s %q", c.body, err, c.code, c.msg)
+		}
+	}
+	swaps, err := DecodeSwapIndexes([]byte(`[{"indexes":["a","b"],"rename":true}]`))
+	if err != nil || len(swaps) != 1 || !swaps[0].Rename || swaps[0].Indexes[1] != "b" {
+		t.Fatalf("%+v %v", swaps, err)
+	}
+}
