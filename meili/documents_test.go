@@ -279,3 +279,36 @@ func BenchmarkParseDocumentsRawJSON(b *testing.B) {
 		}
 	}
 }
+
+func TestDecodeDeleteRequests(t *testing.T) {
+	f, raw, err := DecodeDeleteByFilter([]byte(`{"filter":"genre = horror"}`))
+	if err != nil || f.String() != "genre = horror" || raw != "genre = horror" {
+		t.Fatalf("%v %v %v", f, raw, err)
+	}
+	cases := []struct {
+		body string
+		code Code
+		msg  string
+	}{
+		{`{}`, CodeMissingDocumentFilter, "Missing field `filter`"},
+		{`{"filter":""}`, CodeInvalidDocumentFilter, "Sending an empty filter is forbidden."},
+		{`{"filter":[]}`, CodeInvalidDocumentFilter, "Sending an empty filter is forbidden."},
+		{`{"filter":true}`, CodeInvalidDocumentFilter, "Invalid syntax for the filter parameter: `expected String, Array, found: true`."},
+		{`"hello"`, CodeBadRequest, "Invalid value type: expected an object, but found a string: `\"hello\"`"},
+		{`null`, CodeBadRequest, "Invalid value type: expected an object, but found null"},
+	}
+	for _, c := range cases {
+		_, _, err := DecodeDeleteByFilter([]byte(c.body))
+		var me *Error
+		if !errors.As(err, &me) || me.Code != c.code || me.Message != c.msg {
+			t.Errorf("%s: got %v, want %s %q", c.body, err, c.code, c.msg)
+		}
+	}
+	ids, err := DecodeDeleteBatch([]byte(`["a", 1, 2.5]`))
+	if err != nil || strings.Join(ids, ",") != "a,1,2.5" {
+		t.Fatalf("%v %v", ids, err)
+	}
+	if _, err := DecodeDeleteBatch([]byte(`"doggo"`)); err == nil || err.(*Error).Code != CodeBadRequest {
+		t.Fatalf("not an array: %v", err)
+	}
+}

@@ -275,11 +275,11 @@ func (b *filterBuilder) parseOrArray(arr []any) (Node, error) {
 }
 
 func (b *filterBuilder) typeError(expected []string, found any) error {
-	enc, err := json.Marshal(found)
+	enc, err := marshalNoEscape(found)
 	if err != nil {
 		enc = []byte(fmt.Sprint(found))
 	}
-	return Errorf(b.code, "Invalid type for filter subexpression: expected: %s, found: %s.",
+	return Errorf(b.code, "Invalid syntax for the filter parameter: `expected %s, found: %s`.",
 		strings.Join(expected, ", "), enc)
 }
 

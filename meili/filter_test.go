@@ -142,10 +142,10 @@ func TestParseFilterRejectsWrongTypes(t *testing.T) {
 		in   any
 		want string
 	}{
-		{json.RawMessage(`3`), "Invalid type for filter subexpression: expected: String, Array, found: 3."},
-		{[]any{"a = 1", 3.0}, "Invalid type for filter subexpression: expected: String, [String], found: 3."},
-		{[]any{[]any{"a = 1", []any{"b = 1"}}}, `Invalid type for filter subexpression: expected: String, found: ["b = 1"].`},
-		{true, "Invalid type for filter subexpression: expected: String, Array, found: true."},
+		{json.RawMessage(`3`), "Invalid syntax for the filter parameter: `expected String, Array, found: 3`."},
+		{[]any{"a = 1", 3.0}, "Invalid syntax for the filter parameter: `expected String, [String], found: 3`."},
+		{[]any{[]any{"a = 1", []any{"b = 1"}}}, "Invalid syntax for the filter parameter: `expected String, found: [\"b = 1\"]`."},
+		{true, "Invalid syntax for the filter parameter: `expected String, Array, found: true`."},
 	}
 	for _, c := range cases {
 		_, err := ParseFilter(c.in)

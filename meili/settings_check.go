@@ -40,11 +40,16 @@ func kindOf(v any) string {
 }
 
 func typeMismatch(path, expected string, v any) string {
-	b, _ := marshalNoEscape(v)
-	if path == "" {
-		return fmt.Sprintf("Invalid value type: expected %s, but found %s: `%s`", expected, kindOf(v), b)
+	at := ""
+	if path != "" {
+		at = fmt.Sprintf(" at `%s`", path)
 	}
-	return fmt.Sprintf("Invalid value type at `%s`: expected %s, but found %s: `%s`", path, expected, kindOf(v), b)
+	found := "null"
+	if v != nil {
+		b, _ := marshalNoEscape(v)
+		found = fmt.Sprintf("%s: `%s`", kindOf(v), b)
+	}
+	return fmt.Sprintf("Invalid value type%s: expected %s, but found %s", at, expected, found)
 }
 
 func invalidValue(path, msg string) string {
