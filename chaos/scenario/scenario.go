@@ -36,6 +36,9 @@ type Scenario struct {
 	Faults func(ctx context.Context, r *Run) error
 	// Budgets are liveness limits checked on the report (DESIGN §12).
 	Budgets Budgets
+	// Mix overrides the workload's operation mix in data mode (nil: the
+	// default DataMix).
+	Mix *workload.Mix
 	// Baseline runs the workload straight against one engine node, without
 	// miroir: every checker must pass there, which proves the workload and
 	// the checkers (and the engine) before miroir is judged.
@@ -190,6 +193,9 @@ func (r *Run) prepare(ctx context.Context) error {
 		r.Mode = "baseline"
 		wc.Peers, wc.MasterKey = []string{c.Nodes[0].HTTPAddr}, c.Cfg.NodeKey
 	} else if len(c.Nodes) > 0 && servesMeilisearch(ctx, c) {
+		if r.Sc.Mix != nil {
+			wc.Mix = *r.Sc.Mix
+		}
 		r.Mode = "data"
 		if err := c.RegisterNodes(ctx); err != nil {
 			return err

@@ -57,6 +57,9 @@ func writeReport(path string) error {
 	}
 	defer f.Close()
 	notes := fmt.Sprintf("Binary capabilities: engine nodes %v, network fault hooks %v.", caps.Nodes, caps.Chaos)
+	if n := os.Getenv("MIROIR_CHAOS_BINARY_NOTE"); n != "" {
+		notes += " " + n
+	}
 	return WriteMarkdown(f, reports, time.Now(), notes)
 }
 
