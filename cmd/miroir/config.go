@@ -39,6 +39,10 @@ type peerConfig struct {
 	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
 	LogLevel            string        `yaml:"log_level"`
 	LogFormat           string        `yaml:"log_format"`
+	// ChaosControl, when set, enables network fault injection for the chaos
+	// suite, driven through a control server on this address. Never in
+	// production.
+	ChaosControl string `yaml:"chaos_control"`
 }
 
 func defaultPeerConfig() peerConfig {
@@ -81,6 +85,7 @@ func settings() []setting {
 		{"shutdown-timeout", "MIROIR_SHUTDOWN_TIMEOUT", "bound on a graceful shutdown", func(c *peerConfig) any { return &c.ShutdownTimeout }},
 		{"log-level", "MIROIR_LOG_LEVEL", "debug, info, warn or error", func(c *peerConfig) any { return &c.LogLevel }},
 		{"log-format", "MIROIR_LOG_FORMAT", "json or text", func(c *peerConfig) any { return &c.LogFormat }},
+		{"chaos-control", "MIROIR_CHAOS_CONTROL", "chaos tests only: fault-injection control address", func(c *peerConfig) any { return &c.ChaosControl }},
 	}
 }
 
@@ -231,6 +236,11 @@ func (c peerConfig) validate() error {
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		bad("%v", err)
+	}
+	if c.ChaosControl != "" {
+		if _, _, err := net.SplitHostPort(c.ChaosControl); err != nil {
+			bad("chaos-control %q is not host:port", c.ChaosControl)
+		}
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		bad("log-format must be json or text, got %q", c.LogFormat)

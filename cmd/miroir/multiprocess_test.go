@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,13 +11,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/miroir-search/miroir/chaos"
 )
 
 // proc is one `miroir serve` process of the multi-process test.
 type proc struct {
-	id, http, raft, gossip, dir, log string
-	cmd                              *exec.Cmd
-	done                             chan error
+	id, http, raft, gossip, ctl, dir, log string
+	cmd                                   *exec.Cmd
+	done                                  chan error
 }
 
 func buildBinary(t *testing.T) string {
@@ -56,7 +59,8 @@ func (p *proc) start(t *testing.T, bin string, joins []string) {
 	p.cmd = exec.Command(bin, "serve", "--id", p.id, "--data-dir", p.dir,
 		"--http-addr", p.http, "--raft-addr", p.raft, "--gossip-addr", p.gossip,
 		"--bootstrap-expect", "3", "--join", strings.Join(joins, ","),
-		"--admin-key", testAdminKey, "--cluster-key", "mp-cluster-key", "--log-level", "info")
+		"--admin-key", testAdminKey, "--cluster-key", "mp-cluster-key", "--log-level", "info",
+		"--chaos-control", p.ctl)
 	p.cmd.Stdout, p.cmd.Stderr = f, f
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -89,11 +93,11 @@ func (p *proc) logText(t *testing.T) string {
 
 func startProcs(t *testing.T, bin string) []*proc {
 	t.Helper()
-	addrs := freeAddrs(t, 9)
+	addrs := freeAddrs(t, 12)
 	dir := t.TempDir()
 	var procs []*proc
 	for i := range 3 {
-		procs = append(procs, &proc{id: fmt.Sprintf("p%d", i+1), http: addrs[3*i], raft: addrs[3*i+1], gossip: addrs[3*i+2],
+		procs = append(procs, &proc{id: fmt.Sprintf("p%d", i+1), http: addrs[3*i], raft: addrs[3*i+1], gossip: addrs[3*i+2], ctl: addrs[9+i],
 			dir: filepath.Join(dir, fmt.Sprintf("p%d", i+1)), log: filepath.Join(dir, fmt.Sprintf("p%d.log", i+1))})
 	}
 	t.Cleanup(func() {
@@ -157,6 +161,11 @@ func TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping(t *testing.T) {
 	bin := buildBinary(t)
 	procs := startProcs(t, bin)
 	leaderID := waitForLeader(t, procs, "")
+	for _, p := range procs {
+		if _, err := (chaos.ControlClient{Addr: p.ctl}).Stats(context.Background()); err != nil {
+			t.Fatalf("%s chaos control: %v", p.id, err)
+		}
+	}
 	registerNode(t, procs, "n1")
 	registerNode(t, procs, "n2")
 

@@ -5,8 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
+	"github.com/hashicorp/memberlist"
+	"github.com/hashicorp/raft"
+
+	"github.com/miroir-search/miroir/chaos"
+	"github.com/miroir-search/miroir/cluster"
 	"github.com/spf13/cobra"
 )
 
@@ -37,7 +43,16 @@ func servePeer(ctx context.Context, cfg peerConfig, stderr io.Writer) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
-	p, err := newPeer(cfg, logger)
+	var tune []func(*cluster.Config)
+	if cfg.ChaosControl != "" {
+		ctl, hook, err := startChaos(ctx, cfg.ChaosControl, logger)
+		if err != nil {
+			return err
+		}
+		defer ctl.Close()
+		tune = append(tune, hook)
+	}
+	p, err := newPeer(cfg, logger, tune...)
 	if err != nil {
 		return err
 	}
@@ -59,4 +74,25 @@ func servePeer(ctx context.Context, cfg peerConfig, stderr io.Writer) error {
 	err = p.shutdown(sctx)
 	logger.Info("stopped", "id", cfg.ID, "err", err)
 	return errors.Join(serveErr, err)
+}
+
+// startChaos serves the chaos control endpoint and returns the cluster hook
+// that routes raft and gossip traffic through the fault rules it sets.
+// Without rules, traffic passes untouched.
+func startChaos(ctx context.Context, addr string, logger *slog.Logger) (*chaos.ControlServer, func(*cluster.Config), error) {
+	rules := chaos.NewRules()
+	ctl, err := chaos.NewControlServer(addr, rules, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := ctl.Start(ctx); err != nil {
+		return nil, nil, err
+	}
+	hook := func(c *cluster.Config) {
+		c.WrapStreamLayer = func(l raft.StreamLayer) raft.StreamLayer { return chaos.NewFaultyStreamLayer(l, rules) }
+		c.WrapTransport = func(t memberlist.NodeAwareTransport) memberlist.NodeAwareTransport {
+			return chaos.NewFaultyTransport(t, rules)
+		}
+	}
+	return ctl, hook, nil
 }
