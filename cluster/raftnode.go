@@ -76,7 +76,10 @@ func (p *Peer) shutdownRaft() error {
 		}
 		return nil
 	}
-	if err := p.raft.Shutdown().Error(); err != nil && !errors.Is(err, raft.ErrRaftShutdown) {
+	err := p.raft.Shutdown().Error()
+	p.trans.CloseStreams() // pooled outbound connections; Close leaves them open
+	_ = p.trans.Close()
+	if err != nil && !errors.Is(err, raft.ErrRaftShutdown) {
 		return fmt.Errorf("raft shutdown: %w", err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/memberlist"
@@ -13,9 +14,18 @@ import (
 // tcpStreamLayer is raft's network layer: plain TCP on a listener this
 // package owns, so Config.WrapStreamLayer can decorate it (chaos faults;
 // a TLS layer would slot in the same way).
+//
+// raft's NetworkTransport.Close closes neither the connections it accepted
+// nor its pooled outbound ones, so their handler goroutines would outlive
+// the peer; this layer closes the accepted ones itself (and stop calls
+// CloseStreams for the pool).
 type tcpStreamLayer struct {
 	ln        net.Listener
 	advertise net.Addr
+
+	mu       sync.Mutex
+	accepted map[net.Conn]struct{}
+	closed   bool
 }
 
 func newTCPStreamLayer(bind, advertise string) (*tcpStreamLayer, error) {
@@ -31,7 +41,7 @@ func newTCPStreamLayer(bind, advertise string) (*tcpStreamLayer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raft transport on %s: %w", bind, err)
 	}
-	l := &tcpStreamLayer{ln: ln, advertise: adv}
+	l := &tcpStreamLayer{ln: ln, advertise: adv, accepted: map[net.Conn]struct{}{}}
 	if a, ok := l.Addr().(*net.TCPAddr); !ok || a.IP == nil || a.IP.IsUnspecified() {
 		_ = ln.Close()
 		return nil, errors.New("raft address is unspecified (0.0.0.0): set the raft advertise address")
@@ -39,8 +49,50 @@ func newTCPStreamLayer(bind, advertise string) (*tcpStreamLayer, error) {
 	return l, nil
 }
 
-func (l *tcpStreamLayer) Accept() (net.Conn, error) { return l.ln.Accept() }
-func (l *tcpStreamLayer) Close() error              { return l.ln.Close() }
+func (l *tcpStreamLayer) Accept() (net.Conn, error) {
+	c, err := l.ln.Accept()
+	if err != nil {
+		return nil, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		_ = c.Close()
+		return nil, net.ErrClosed
+	}
+	tc := &trackedConn{Conn: c, layer: l}
+	l.accepted[tc] = struct{}{}
+	return tc, nil
+}
+
+// Close stops accepting and closes every accepted connection.
+func (l *tcpStreamLayer) Close() error {
+	l.mu.Lock()
+	l.closed = true
+	conns := l.accepted
+	l.accepted = map[net.Conn]struct{}{}
+	l.mu.Unlock()
+	err := l.ln.Close()
+	for c := range conns {
+		_ = c.(*trackedConn).Conn.Close()
+	}
+	return err
+}
+
+type trackedConn struct {
+	net.Conn
+	layer *tcpStreamLayer
+	once  sync.Once
+}
+
+func (c *trackedConn) Close() error {
+	c.once.Do(func() {
+		c.layer.mu.Lock()
+		delete(c.layer.accepted, c)
+		c.layer.mu.Unlock()
+	})
+	return c.Conn.Close()
+}
 
 func (l *tcpStreamLayer) Addr() net.Addr {
 	if l.advertise != nil {
