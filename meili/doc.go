@@ -21,16 +21,24 @@
 //     Meilisearch does. Not supported: `_foreign(..)` (experimental
 //     foreignKeys) is rejected as an invalid operation.
 //   - Documents: ParseDocuments reads JSON (array or object), NDJSON and
-//     CSV payloads into Documents that keep raw JSON values;
+//     CSV payloads into Documents that keep raw JSON values, and
+//     ParseDocumentsRaw keeps each document's JSON text (field order);
+//     DecodeContentEncoding undoes gzip/deflate/br request bodies;
 //     InferPrimaryKey, CanonicalID (1 and "1" are one document),
-//     DocumentID (nested keys with dots) and CheckReserved (`_miroir_*`).
+//     DocumentID (nested keys with dots), CheckReserved (`_miroir_*`),
+//     ParseDocumentsQuery/DecodeDocumentsFetch (browsing),
+//     DecodeDeleteByFilter and DecodeDeleteBatch.
 //   - Settings: Settings with Opt fields (absent / null = reset / value) so
 //     PATCH semantics are exact; DefaultSettings, Merge, Normalize,
 //     DecodeSettings and SettingsRoute.Decode (deserr-shaped errors with the
 //     invalid_settings_* codes), SettingsRoutes for routers.
-//   - Indexes, tasks, stats, version, health, swaps: wire types,
+//   - Indexes, tasks, batches, stats, version, health, swaps: wire types,
+//     DecodeCreateIndex/DecodeUpdateIndex/DecodeSwapIndexes, ParsePage,
 //     FormatDuration (ISO-8601 like Meilisearch), ParseTaskQuery and
-//     TaskQuery.Matches.
+//     TaskQuery.Matches, BatchOf.
+//   - Experimental features: ExperimentalFeatures, PatchFeatures,
+//     FeatureNotEnabled, Settings.ForDisplay (chat and foreignKeys are
+//     shown only with their feature on).
 //   - Keys and tenant tokens: Key, Action (with wildcard Grants), KeyAllows,
 //     DeriveKey (hex HMAC-SHA256 of the uid under the master key),
 //     DefaultKeys, DecodeCreateKey/DecodeUpdateKey, ValidateTenantToken and
