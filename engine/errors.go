@@ -90,6 +90,12 @@ func decodeJSON(c echo.Context, v any, required bool) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) || !json.Valid(body) {
+			// Meilisearch: a body that is not JSON at all is malformed_payload;
+			// well-formed JSON of the wrong shape is bad_request.
+			return meili.Errorf(meili.CodeMalformedPayload, "The json payload provided is malformed. `%s`.", err.Error())
+		}
 		return reqErr(meili.CodeBadRequest, "Json deserialize error: %s", jsonErrText(err))
 	}
 	return nil

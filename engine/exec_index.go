@@ -2,11 +2,10 @@ package engine
 
 import (
 	"context"
-
-	"github.com/miroir-search/miroir/engine/index"
 	"strings"
 	"time"
 
+	"github.com/miroir-search/miroir/engine/index"
 	"github.com/miroir-search/miroir/meili"
 	bolt "go.etcd.io/bbolt"
 )
@@ -32,26 +31,26 @@ func (s *Server) execUpdateIndex(t *task, p *payload) outcome {
 	if err != nil {
 		return outcome{err: err}
 	}
+	if p.NewUID != "" && p.NewUID != uid {
+		if _, _, ok := s.idx.get(p.NewUID); ok {
+			return outcome{err: meili.Errorf(meili.CodeIndexAlreadyExists, "Index `%s` already exists.", p.NewUID)}
+		}
+	}
+	var retired *index.Index
 	if p.PrimaryKey != "" && p.PrimaryKey != idx.PrimaryKey() {
-		// An empty batch sets the primary key of an index that has none and
-		// fails with index_primary_key_already_exists otherwise.
-		_, err := idx.Apply(context.Background(), index.Batch{TaskUID: t.UID, Kind: index.KindUpsert, PrimaryKey: p.PrimaryKey})
+		fresh, err := s.changePrimaryKey(t, idx, meta, p.PrimaryKey)
 		if err != nil {
 			return outcome{err: err}
 		}
-	}
-	meta.UpdatedAt = time.Now().UTC()
-	if p.NewUID == "" || p.NewUID == uid {
-		return outcome{
-			commit:  func(tx *bolt.Tx) error { return putMeta(tx, meta) },
-			publish: func() { s.idx.setMeta(uid, meta) },
+		if fresh != nil {
+			retired, idx, meta.Dir = idx, fresh.idx, fresh.meta.Dir
 		}
 	}
-	if _, _, ok := s.idx.get(p.NewUID); ok {
-		return outcome{err: meili.Errorf(meili.CodeIndexAlreadyExists, "Index `%s` already exists.", p.NewUID)}
-	}
+	meta.UpdatedAt = time.Now().UTC()
 	old := meta.UID
-	meta.UID = p.NewUID
+	if p.NewUID != "" {
+		meta.UID = p.NewUID
+	}
 	return outcome{
 		commit: func(tx *bolt.Tx) error {
 			if err := deleteMeta(tx, old); err != nil {
@@ -62,8 +61,41 @@ func (s *Server) execUpdateIndex(t *task, p *payload) outcome {
 		publish: func() {
 			s.idx.drop(old)
 			s.idx.put(&entry{meta: meta, idx: idx})
+			if retired != nil {
+				if err := retired.Destroy(); err != nil {
+					s.log.Error("remove replaced index files", "index", meta.UID, "err", err)
+				}
+			}
 		},
 	}
+}
+
+// changePrimaryKey sets the primary key of idx. An index without one gets
+// it from an empty batch; an index with documents keeps its key
+// (index_primary_key_already_exists); an empty index with another key is
+// replaced by a fresh directory with the new key and the same settings,
+// which the caller swaps in when the task commits.
+func (s *Server) changePrimaryKey(t *task, idx *index.Index, meta indexMeta, pk string) (*entry, error) {
+	if idx.PrimaryKey() == "" {
+		_, err := idx.Apply(context.Background(), index.Batch{TaskUID: t.UID, Kind: index.KindUpsert, PrimaryKey: pk})
+		return nil, err
+	}
+	if idx.Stats().NumberOfDocuments > 0 {
+		return nil, meili.Errorf(meili.CodeIndexPrimaryKeyAlreadyExists, "Index `%s`: Index already has a primary key: `%s`.", meta.UID, idx.PrimaryKey())
+	}
+	fresh, err := s.idx.create(meta.UID, pk, meta.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	is, err := index.SettingsFromJSON(meta.Settings.full(nil))
+	if err == nil {
+		err = fresh.idx.UpdateSettings(t.UID, is)
+	}
+	if err != nil {
+		_ = fresh.idx.Destroy()
+		return nil, err
+	}
+	return fresh, nil
 }
 
 func (s *Server) execDeleteIndex(t *task) outcome {

@@ -76,8 +76,12 @@ func TestErrorShapes(t *testing.T) {
 		t.Fatalf("missing index: %d %v", code, out)
 	}
 	code, out = n.do(http.MethodPost, "/indexes", "{not json")
-	if code != http.StatusBadRequest || errCode(t, out) != "bad_request" {
+	if code != http.StatusBadRequest || errCode(t, out) != "malformed_payload" {
 		t.Fatalf("malformed JSON: %d %v", code, out)
+	}
+	code, out = n.do(http.MethodPost, "/indexes", map[string]any{"uid": "x", "extra": 1})
+	if code != http.StatusBadRequest || errCode(t, out) != "bad_request" {
+		t.Fatalf("unknown field: %d %v", code, out)
 	}
 	code, out = n.do(http.MethodPost, "/indexes", map[string]any{"uid": "bad uid!"})
 	if code != http.StatusBadRequest || errCode(t, out) != "invalid_index_uid" {
@@ -113,5 +117,24 @@ func TestIndexLifecycle(t *testing.T) {
 	_, list := n.do(http.MethodGet, "/indexes?limit=10", nil)
 	if list["total"] != 1.0 {
 		t.Fatalf("list: %v", list)
+	}
+}
+
+func TestPrimaryKeyChangesOnlyWhileTheIndexIsEmpty(t *testing.T) {
+	n := startNode(t, "")
+	n.succeed(n.mustEnqueue(http.MethodPost, "/indexes", map[string]any{"uid": "p", "primaryKey": "id"}))
+	n.succeed(n.mustEnqueue(http.MethodPut, "/indexes/p/settings/filterable-attributes", []string{"genre"}))
+	n.succeed(n.mustEnqueue(http.MethodPatch, "/indexes/p", map[string]any{"primaryKey": "book_id"}))
+	if _, idx := n.do(http.MethodGet, "/indexes/p", nil); idx["primaryKey"] != "book_id" {
+		t.Fatalf("primary key of an empty index not changed: %v", idx)
+	}
+	n.succeed(n.mustEnqueue(http.MethodPost, "/indexes/p/documents", books))
+	_, res := n.do(http.MethodPost, "/indexes/p/search", map[string]any{"filter": "genre = tale"})
+	if len(res["hits"].([]any)) != 2 {
+		t.Fatalf("settings lost with the primary key change: %v", res)
+	}
+	task := n.wait(n.mustEnqueue(http.MethodPatch, "/indexes/p", map[string]any{"primaryKey": "title"}))
+	if task["status"] != statusFailed || task["error"].(map[string]any)["code"] != "index_primary_key_already_exists" {
+		t.Fatalf("change with documents: %v", task)
 	}
 }
