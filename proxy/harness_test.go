@@ -2,6 +2,7 @@ package proxy_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
@@ -173,3 +174,5 @@ func (tc *testCluster) rawRequest(method, path, body string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }

@@ -23,6 +23,9 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodDelete, "/indexes/:uid", "indexes.delete", p.deleteIndex)
 	r(http.MethodGet, "/indexes/:uid/stats", "stats.get", p.indexStats)
 	r(http.MethodPost, "/swap-indexes", "indexes.swap", p.swapIndexes)
+	r(http.MethodPost, "/indexes/:uid/compact", "indexes.compact", p.instantTask("indexCompaction", true, nil))
+	r(http.MethodPost, "/dumps", "dumps.create", p.instantTask("dumpCreation", false, errNoDumps))
+	r(http.MethodPost, "/snapshots", "snapshots.create", p.instantTask("snapshotCreation", false, errNoDumps))
 
 	r(http.MethodPost, "/indexes/:uid/documents", "documents.add", p.addDocuments)
 	r(http.MethodPut, "/indexes/:uid/documents", "documents.add", p.addDocuments)

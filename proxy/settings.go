@@ -13,30 +13,22 @@ import (
 	"github.com/miroir-search/miroir/store"
 )
 
-// settingsRoutes maps each settings sub-route to its field and update verb.
-var settingsRoutes = map[string]string{
-	"filterable-attributes": "filterableAttributes", "sortable-attributes": "sortableAttributes",
-	"displayed-attributes": "displayedAttributes", "searchable-attributes": "searchableAttributes",
-	"typo-tolerance": "typoTolerance", "stop-words": "stopWords", "non-separator-tokens": "nonSeparatorTokens",
-	"separator-tokens": "separatorTokens", "dictionary": "dictionary", "synonyms": "synonyms",
-	"distinct-attribute": "distinctAttribute", "proximity-precision": "proximityPrecision",
-	"localized-attributes": "localizedAttributes", "ranking-rules": "rankingRules", "faceting": "faceting",
-	"pagination": "pagination", "embedders": "embedders", "search-cutoff-ms": "searchCutoffMs",
-	"facet-search": "facetSearch", "prefix-search": "prefixSearch", "chat": "chat", "foreign-keys": "foreignKeys",
-}
-
-// settingsField returns the settings field a sub-route names, or "" for the
-// whole settings object.
+// settingsField returns the settings field a sub-route names ("" for the
+// whole settings object) and checks the update verb, as Meilisearch routes
+// them.
 func settingsField(c echo.Context) (string, error) {
 	name := c.Param("name")
 	if name == "" {
 		return "", nil
 	}
-	field, ok := settingsRoutes[name]
+	r, ok := meili.SettingsRouteByName(name)
 	if !ok {
 		return "", echo.ErrNotFound
 	}
-	return field, nil
+	if m := c.Request().Method; m != http.MethodGet && m != http.MethodDelete && m != r.Method {
+		return "", echo.ErrMethodNotAllowed
+	}
+	return r.Field, nil
 }
 
 // getSettings answers from the catalog (the settings every node verified
@@ -52,7 +44,8 @@ func (p *Proxy) getSettings(c echo.Context) error {
 	}
 	settings := idx.Settings
 	if len(settings) == 0 {
-		if settings, err = p.readNodeSettings(c.Request().Context(), idx.UID); err != nil {
+		// No settings change yet: the nodes hold Meilisearch's defaults.
+		if settings, err = json.Marshal(meili.DefaultSettings()); err != nil {
 			return err
 		}
 	}
@@ -68,27 +61,6 @@ func (p *Proxy) getSettings(c echo.Context) error {
 		v = json.RawMessage("null")
 	}
 	return c.JSONBlob(http.StatusOK, v)
-}
-
-// readNodeSettings reads the settings of the index from one usable node,
-// without miroir's reserved attributes.
-func (p *Proxy) readNodeSettings(ctx context.Context, uid string) (json.RawMessage, error) {
-	t, err := p.loadIndex(uid)
-	if err != nil {
-		return nil, err
-	}
-	var lastErr error = meili.Errorf(meili.CodeMiroirShardUnavailable, "No node of index `%s` is reachable.", uid)
-	for _, b := range broadcastBatches(t) {
-		if !p.readable(b.node) {
-			continue
-		}
-		raw, err := p.nodes.raw(ctx, b.node.Addr, request{method: http.MethodGet, path: "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/settings"})
-		if err == nil {
-			return stripReservedSettings(raw)
-		}
-		lastErr = err
-	}
-	return nil, lastErr
 }
 
 // stripReservedSettings removes `_miroir_shard` from filterableAttributes.
@@ -202,6 +174,9 @@ func settingsRequests(c echo.Context, field string) (json.RawMessage, []request,
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := validateSettings(c.Param("name"), body); err != nil {
+		return nil, nil, err
+	}
 	if field != "" {
 		details := mustJSON(map[string]json.RawMessage{field: body})
 		if field == "filterableAttributes" {
@@ -248,4 +223,19 @@ func validIndexUID(uid string) error {
 			"`%s` is not a valid index uid. Index uid can be an integer or a string containing only alphanumeric characters, hyphens (-) and underscores (_), and can not be more than 400 bytes.", uid)
 	}
 	return nil
+}
+
+// validateSettings checks an update body as Meilisearch does before it
+// enqueues anything (deserr-shaped 400 errors).
+func validateSettings(route string, body []byte) error {
+	if route == "" {
+		_, err := meili.DecodeSettings(body)
+		return err
+	}
+	r, ok := meili.SettingsRouteByName(route)
+	if !ok {
+		return echo.ErrNotFound
+	}
+	_, err := r.Decode(body)
+	return err
 }

@@ -46,20 +46,44 @@ func (p *Proxy) getTask(c echo.Context) error {
 	if err != nil {
 		return meili.Errorf(meili.CodeInvalidTaskUIDs, "Invalid value in parameter `taskUid`: could not parse `%s` as a positive integer", c.Param("uid"))
 	}
-	var t store.Task
-	var ok bool
-	p.state.Read(func(s *store.State) { t, ok = s.Task(uid) })
+	t, ok := p.awaitTask(c.Request().Context(), uid)
 	if !ok {
 		return meili.Errorf(meili.CodeTaskNotFound, "Task `%d` not found.", uid)
 	}
 	return c.JSON(http.StatusOK, viewTask(t))
 }
 
+// taskVisibilityWait bounds how long GET /tasks/{uid} waits for a task uid
+// this peer has not applied yet: a client that wrote through another peer
+// and polls this one (SDK waitForTask) sees its task once replication
+// catches up instead of a spurious task_not_found.
+const taskVisibilityWait = 2 * time.Second
+
+func (p *Proxy) awaitTask(ctx context.Context, uid uint64) (store.Task, bool) {
+	deadline := time.Now().Add(taskVisibilityWait)
+	for {
+		var t store.Task
+		var ok, future bool
+		p.state.Read(func(s *store.State) {
+			t, ok = s.Task(uid)
+			future = uid >= s.NextTaskUID()
+		})
+		if ok || !future || time.Now().After(deadline) || ctx.Err() != nil {
+			return t, ok
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // cancelTasks registers a taskCancelation task and cancels the matching
 // open tasks in the state; node tasks behind them are canceled too.
 func (p *Proxy) cancelTasks(c echo.Context) error {
 	return p.taskCommand(c, kindTaskCancelation, "canceledTasks", func(ctx context.Context, f store.TaskFilter, uid uint64) ([]uint64, error) {
-		return p.catalog.CancelTasks(ctx, f, uid)
+		uids, err := p.catalog.CancelTasks(ctx, f, uid)
+		if err == nil {
+			p.cancelNodeTasks(ctx, uids)
+		}
+		return uids, err
 	})
 }
 
@@ -188,4 +212,34 @@ func snakeCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// cancelNodeTasks asks nodes to cancel the node tasks behind canceled
+// client tasks, best effort: a node task that already ran stays applied,
+// as in Meilisearch when a cancelation comes too late.
+func (p *Proxy) cancelNodeTasks(ctx context.Context, uids []uint64) {
+	perNode := map[string][]string{}
+	nodes := map[string]store.Node{}
+	p.state.Read(func(s *store.State) {
+		for _, uid := range uids {
+			t, ok := s.Task(uid)
+			if !ok {
+				continue
+			}
+			for id, nt := range t.NodeTasks {
+				perNode[id] = append(perNode[id], strconv.FormatUint(nt, 10))
+			}
+		}
+		nodes = nodeMap(s)
+	})
+	for id, list := range perNode {
+		n, ok := nodes[id]
+		if !ok {
+			continue
+		}
+		err := p.nodes.do(ctx, n.Addr, request{method: http.MethodPost, path: "/tasks/cancel?uids=" + strings.Join(list, ",")}, nil)
+		if err != nil {
+			p.log.Warn("canceling node tasks failed", "node", id, "err", err)
+		}
+	}
 }
