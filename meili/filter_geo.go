@@ -2,6 +2,7 @@ package meili
 
 import (
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -88,4 +89,18 @@ func (f *Filter) checkResolution(res float64, at Pos, code Code) error {
 // never an exponent.
 func rustFloat(f float64) string {
 	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// NotFilterableMessage is Meilisearch's message for a filter on an
+// attribute that matches no filterable pattern; patterns are listed sorted,
+// each in backquotes. Locate it with Filter.ErrorAt(code, field.At, msg).
+func NotFilterableMessage(attribute string, patterns []string) string {
+	msg := "Attribute `" + attribute + "` is not filterable."
+	if len(patterns) == 0 {
+		return msg + " This index does not have configured filterable attributes."
+	}
+	sorted := slices.Clone(patterns)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	return msg + " Available filterable attribute patterns are: " + quotedList(sorted) + "."
 }

@@ -346,3 +346,15 @@ func TestCheckGeoReportsRangeErrorsAtTheirToken(t *testing.T) {
 		t.Fatalf("valid geo filter: %v", err)
 	}
 }
+
+// Expected messages are Meilisearch's (tests/documents/errors.rs).
+func TestNotFilterableMessage(t *testing.T) {
+	f, _ := ParseFilter("catto = jorts")
+	got := f.ErrorAt(CodeInvalidDocumentFilter, f.Fields()[0].At, NotFilterableMessage("catto", []string{"title", "id"})).Message
+	if got != "Attribute `catto` is not filterable. Available filterable attribute patterns are: `id`, `title`.\n1:6 catto = jorts" {
+		t.Fatalf("%q", got)
+	}
+	if got := NotFilterableMessage("doggo", nil); got != "Attribute `doggo` is not filterable. This index does not have configured filterable attributes." {
+		t.Fatalf("%q", got)
+	}
+}
