@@ -29,7 +29,7 @@ const (
 // testCluster is a proxy in front of in-process engine nodes, with the
 // in-memory catalog standing in for raft.
 type testCluster struct {
-	t       *testing.T
+	t       testing.TB
 	cat     *proxytest.Catalog
 	proxy   *proxy.Proxy
 	url     string
@@ -41,7 +41,7 @@ type testCluster struct {
 	dirs    []string
 }
 
-func startCluster(t *testing.T, nodes, rf, shards int, opts ...func(*proxy.Config)) *testCluster {
+func startCluster(t testing.TB, nodes, rf, shards int, opts ...func(*proxy.Config)) *testCluster {
 	t.Helper()
 	tc := &testCluster{t: t, cat: proxytest.New()}
 	if err := tc.cat.AddGroup("g1", rf); err != nil {
@@ -125,7 +125,7 @@ func (tc *testCluster) nodeGet(i int, path string) (*http.Response, error) {
 	return http.DefaultClient.Do(req)
 }
 
-func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
+func waitFor(t testing.TB, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -144,7 +144,7 @@ func (tc *testCluster) restartNode(i int) {
 
 // startEngine runs an engine node on addr with the node key and returns
 // it with its base URL; it stops with the test.
-func startEngine(t *testing.T, dir, addr string) (*engine.Server, string) {
+func startEngine(t testing.TB, dir, addr string) (*engine.Server, string) {
 	t.Helper()
 	cfg := engine.DefaultConfig()
 	cfg.DataDir, cfg.MasterKey = dir, testNodeKey
