@@ -25,7 +25,7 @@ const (
 	ContentTypeCSV    = "text/csv"
 )
 
-var acceptedContentTypes = "`application/json`, `application/x-ndjson`, `text/csv`"
+const acceptedContentTypes = "`application/json`, `application/x-ndjson`, `text/csv`"
 
 // PayloadFormat is the document payload format named by a Content-Type.
 type PayloadFormat string

@@ -134,14 +134,12 @@ func csvDocument(cols []csvColumn, fields []csvField, rec []string, line int) (j
 	return b.Bytes(), nil
 }
 
-var jsonNull = json.RawMessage("null")
-
 func csvValue(typ csvColumnType, cell string, line int) (json.RawMessage, error) {
 	trimmed := strings.TrimSpace(cell)
 	switch typ {
 	case csvNumber:
 		if trimmed == "" {
-			return jsonNull, nil
+			return json.RawMessage("null"), nil
 		}
 		if n, err := strconv.ParseInt(trimmed, 10, 64); err == nil {
 			return json.RawMessage(strconv.FormatInt(n, 10)), nil
@@ -151,20 +149,20 @@ func csvValue(typ csvColumnType, cell string, line int) (json.RawMessage, error)
 			return nil, malformedCSV(fmt.Sprintf("Error parsing number %s at line %d: invalid float literal", strconv.Quote(cell), line))
 		}
 		if f-f != 0 {
-			return jsonNull, nil
+			return json.RawMessage("null"), nil
 		}
 		return json.Marshal(f)
 	case csvBoolean:
 		switch trimmed {
 		case "":
-			return jsonNull, nil
+			return json.RawMessage("null"), nil
 		case "true", "false":
 			return json.RawMessage(trimmed), nil
 		}
 		return nil, malformedCSV(fmt.Sprintf("Error parsing boolean %s at line %d: provided string was not `true` or `false`", strconv.Quote(cell), line))
 	}
 	if cell == "" {
-		return jsonNull, nil
+		return json.RawMessage("null"), nil
 	}
 	return marshalNoEscape(cell)
 }
