@@ -38,6 +38,10 @@ type Config struct {
 	NodeArgs func(c *Cluster, n *Proc) []string
 	// Timeout bounds each wait of Start (ready, leader). Default 30 s.
 	Timeout time.Duration
+	// NodeProxies puts a NodeProxy in front of every engine node and
+	// registers the nodes under the proxies' addresses, for latency and
+	// error injection.
+	NodeProxies bool
 }
 
 // DefaultConfig returns a 3-peer, 3-node, RF=2 cluster description with
@@ -76,6 +80,9 @@ type Cluster struct {
 	Peers []*Proc
 	Nodes []*Proc
 	Admin AdminClient
+
+	// Proxies[i] fronts Nodes[i] when Config.NodeProxies is set.
+	Proxies []*NodeProxy
 
 	// RFFlag is the binary's flag for the replication factor of new replica
 	// groups ("" when it has none: groups then get the binary's default).
@@ -177,6 +184,13 @@ func (c *Cluster) Start(ctx context.Context) error {
 		if err := n.Start(); err != nil {
 			return err
 		}
+		if c.Cfg.NodeProxies {
+			px, err := StartNodeProxy(n.HTTPAddr)
+			if err != nil {
+				return err
+			}
+			c.Proxies = append(c.Proxies, px)
+		}
 	}
 	for _, p := range c.Peers {
 		if err := p.Start(); err != nil {
@@ -200,11 +214,16 @@ func (c *Cluster) Start(ctx context.Context) error {
 	return err
 }
 
-// Close kills every process. It is safe to call more than once.
+// Close kills every process and stops the node proxies. It is safe to
+// call more than once.
 func (c *Cluster) Close() {
 	for _, p := range c.Procs() {
 		_ = p.Kill()
 	}
+	for _, px := range c.Proxies {
+		_ = px.Close()
+	}
+	c.Proxies = nil
 }
 
 // Tail returns the last n lines of a process's log.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -198,5 +200,35 @@ func TestParseStatusAcceptsNestedSnakeAndCamelFields(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("parseStatus(%s) = %+v, want %+v", in, got, want)
 		}
+	}
+}
+
+func TestNodeProxyAddsLatencyAndErrorsInFrontOfANode(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "node") }))
+	defer target.Close()
+	px, err := StartNodeProxy(strings.TrimPrefix(target.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer px.Close()
+	get := func() (int, string) {
+		resp, err := http.Get("http://" + px.Addr + "/health")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get(); code != 200 || body != "node" {
+		t.Fatalf("passthrough: %d %q", code, body)
+	}
+	px.SetFaults(0, 1)
+	if code, body := get(); code != http.StatusServiceUnavailable || !strings.Contains(body, "chaos_injected_error") {
+		t.Fatalf("injected error: %d %q", code, body)
+	}
+	px.SetFaults(time.Millisecond, 0)
+	if code, _ := get(); code != 200 {
+		t.Fatalf("with latency: %d", code)
 	}
 }

@@ -30,8 +30,12 @@ func (c *Cluster) RegisterNodes(ctx context.Context) error {
 		if err := c.WaitNodeHealthy(ctx, n); err != nil {
 			return err
 		}
+		addr := n.HTTPAddr
+		if i < len(c.Proxies) {
+			addr = c.Proxies[i].Addr
+		}
 		body, _ := json.Marshal(map[string]string{
-			"id": n.Name, "address": "http://" + n.HTTPAddr, "replicaGroup": c.NodeGroup(i),
+			"id": n.Name, "address": "http://" + addr, "replicaGroup": c.NodeGroup(i),
 		})
 		var last string
 		err := WaitFor(ctx, c.Cfg.Timeout, func() bool {

@@ -149,16 +149,20 @@ func (e expectation) classify(s DocState) string {
 // CheckDocuments is checker 1: every document whose write was acknowledged
 // (task succeeded) is present at its latest acknowledged version, through
 // get-by-id, through search, and on every replica of its shard; nothing
-// else shows up. It returns the verdict and the number of distinct
-// documents lost anywhere.
+// else shows up. It returns the verdict and the number of documents lost:
+// acknowledged, and held at an acceptable version by no source at all. A
+// document some sources miss while another holds it is a violation too
+// (divergent replicas), counted in the verdict but not as lost.
 func CheckDocuments(ops []Op, obs Observation) (Verdict, int) {
 	v := newVerdict("acknowledged writes survive")
 	exp := expectations(ops)
-	lost := map[docKey]bool{}
+	missing, held := map[docKey]bool{}, map[docKey]bool{}
+	others := 0 // violations other than a missing acknowledged version
 	check := func(source string, k docKey, s DocState) {
 		e := exp[k]
 		kind := e.classify(s)
 		if kind == "" {
+			held[k] = true
 			return
 		}
 		if kind == "stale" {
@@ -166,17 +170,31 @@ func CheckDocuments(ops []Op, obs Observation) (Verdict, int) {
 			return
 		}
 		if kind == "lost" {
-			lost[k] = true
+			missing[k] = true
+		} else {
+			others++
 		}
 		v.fail("%s %s/%s: %s, want %s (%s)", source, k.index, k.id, s, describeAllowed(e), kind)
 	}
 	keys := sortedKeys(exp)
 	checkReads(obs, keys, check, v)
 	checkReplicas(obs, exp, check, v)
-	if v.OK {
-		v.note("%d documents checked", len(keys))
+	lost, divergent := 0, 0
+	for k := range missing {
+		if held[k] {
+			divergent++
+		} else {
+			lost++
+		}
 	}
-	return *v, len(lost)
+	if divergent > 0 && lost == 0 && others == 0 {
+		v.Known = "replicas that missed an acknowledged write are not repaired yet (DESIGN §5.6: hinted handoff / anti-entropy is a later issue), so reads routed to them are stale"
+	}
+	if divergent > 0 {
+		v.note("%d acknowledged documents missing from some reads or replicas but held by another (divergent replicas; repair is a later issue, DESIGN §5.6)", divergent)
+	}
+	v.note("%d documents checked, %d lost", len(keys), lost)
+	return *v, lost
 }
 
 func checkReads(obs Observation, keys []docKey, check func(string, docKey, DocState), v *Verdict) {

@@ -85,8 +85,15 @@ func TestCheckDocumentsReplicas(t *testing.T) {
 			Replicas: map[string]map[string]map[string]DocState{"i": {
 				"n1": {"a": on(3), "b": on(5)}, "n2": {"a": on(3)}, "n3": {}}}}
 		v, lost := CheckDocuments(ops, obs)
-		if v.OK || lost != 1 || !strings.Contains(v.Details[0], "node n3") {
-			t.Fatalf("lost=%d %+v", lost, v)
+		if v.OK || lost != 0 || !strings.Contains(v.Details[0], "node n3") || !strings.Contains(strings.Join(v.Notes, " "), "1 acknowledged documents missing") {
+			t.Fatalf("a document held by n1 but missing on n3 is divergent, not lost: lost=%d %+v", lost, v)
+		}
+		if v.Known == "" || v.Fatal() {
+			t.Fatalf("divergence alone is the known missing-repair weakness: %+v", v)
+		}
+		obs.Replicas["i"]["n1"] = map[string]DocState{"a": on(3)}
+		if v, lost := CheckDocuments(ops, obs); !v.Fatal() || lost != 1 {
+			t.Fatalf("a document on no replica is lost: lost=%d %+v", lost, v)
 		}
 	})
 	t.Run("a shard holding only writes of unknown outcome may be under-replicated", func(t *testing.T) {

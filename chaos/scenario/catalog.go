@@ -57,5 +57,12 @@ func All() []Scenario {
 		{Name: "slow-node", Seed: 24, Data: true, Faults: SlowNode(6*time.Second, 150*time.Millisecond, 100*time.Millisecond)},
 		{Name: "leader-and-node-sigkill", Seed: 25, Data: true,
 			Faults: Together(KillPeer(true, 4*time.Second), KillNode(4*time.Second))},
+		{Name: "leader-sigkill-5-peers", Seed: 26, Peers: 5, Faults: KillPeer(true, 4*time.Second), Budgets: leaderLoss},
+		{Name: "node-latency", Seed: 27, Data: true, NodeProxies: true,
+			Faults: NodeProxyFaults(6*time.Second, 300*time.Millisecond, 0)},
+		{Name: "node-errors", Seed: 28, Data: true, NodeProxies: true,
+			Faults: NodeProxyFaults(6*time.Second, 0, 0.5)},
+		{Name: "node-sigkill-rg2", Seed: 29, Data: true, Nodes: 6, Groups: 2, RF: 1,
+			Faults: KillNode(5 * time.Second), Budgets: Budgets{NoFailedSearches: true}},
 	}
 }

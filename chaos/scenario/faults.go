@@ -243,3 +243,20 @@ func Together(fs ...func(context.Context, *Run) error) func(context.Context, *Ru
 		return first
 	}
 }
+
+// NodeProxyFaults makes one engine node slow and/or failing through its
+// proxy for hold (needs Scenario.NodeProxies).
+func NodeProxyFaults(hold, latency time.Duration, errorRate float64) func(context.Context, *Run) error {
+	return func(ctx context.Context, r *Run) error {
+		if len(r.C.Proxies) == 0 {
+			return fmt.Errorf("node proxy faults need Scenario.NodeProxies")
+		}
+		i := r.intn(len(r.C.Proxies))
+		r.Fault("%s: +%s latency, %.0f%% errors for %s", r.C.Nodes[i].Name, latency, errorRate*100, hold)
+		r.C.Proxies[i].SetFaults(latency, errorRate)
+		Hold(ctx, hold)
+		r.Note("%s: faults off", r.C.Nodes[i].Name)
+		r.C.Proxies[i].SetFaults(0, 0)
+		return nil
+	}
+}

@@ -35,6 +35,12 @@ func Findings() []Finding {
 			"(admin.Config.DefaultRF stays 1), so the RF=2 scenarios run at RF=1: a killed node makes its shards " +
 			"unwritable (`miroir_no_quorum`) and unreadable. The harness passes `--default-rf`, `--replication-factor` " +
 			"or `--rf` as soon as one exists.", "node-sigkill-rf2, node-pause, leader-and-node-sigkill"},
+		{"proxy (replica repair)", "With RG=2 and a node of one group killed, writes are acknowledged on the other " +
+			"group's quorum (as DESIGN §5.6 allows), but the node that missed them comes back and serves reads: " +
+			"get-by-id and search return absent or older versions of acknowledged documents (8 of 104 in one run). " +
+			"Nothing is lost (another replica holds every one), but reads are stale until hinted handoff / " +
+			"anti-entropy exists, and the read path should not route to a replica known to have missed writes.",
+			"node-sigkill-rg2 (documents checker, reported as known)"},
 		{"cluster (flapping)", "A leader partitioned away for 1 s every 2 s keeps writes stalled for the whole flapping " +
 			"phase (6.4 s without a successful write for 5 flaps) although no flap outlasts the election timeout.",
 			"flapping-leader-partition (with the --chaos-control wiring applied)"},

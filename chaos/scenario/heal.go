@@ -14,6 +14,9 @@ func (r *Run) Heal(ctx context.Context) {
 			r.Note("heal: clear links: %v", err)
 		}
 	}
+	for _, px := range c.Proxies {
+		px.SetFaults(0, 0)
+	}
 	for _, p := range c.Procs() {
 		switch {
 		case p.Paused():

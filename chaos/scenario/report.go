@@ -70,7 +70,7 @@ func (rep *Report) fill(r *Run, ctx context.Context, elapsed time.Duration) {
 			rep.Err = err.Error()
 		}
 		if r.C.RFFlag != "" {
-			obs.RF = r.Sc.RF
+			obs.RF = r.Sc.RF * r.Sc.Groups // replicas of a shard across all groups
 		} else {
 			r.Note("the binary has no replication-factor flag: groups use its default RF, replica counts not checked")
 		}
@@ -161,8 +161,8 @@ func (rep *Report) liveness(r *Run, ops []history.Op) {
 		rep.WriteRecovery = history.RecoveryAfter(ops, faults[0], w...)
 	}
 	b := r.Sc.Budgets
-	if b.NoFailedSearches && r.C.RFFlag == "" {
-		b.NoFailedSearches = false // only promised with RF >= 2, which this binary cannot be asked for
+	if b.NoFailedSearches && r.C.RFFlag == "" && r.Sc.Groups < 2 {
+		b.NoFailedSearches = false // only promised with RF >= 2 or RG >= 2; this binary cannot be asked for RF
 		r.Note("zero-failed-searches budget not checked: RF could not be set")
 	}
 	if b.WriteRecovery > 0 && (rep.WriteRecovery < 0 || rep.WriteRecovery > b.WriteRecovery) {

@@ -20,8 +20,11 @@ type Scenario struct {
 	Name string
 	// Seed fixes the workload's choices and the fault targets' tie-breaks.
 	Seed uint64
-	// Peers, Nodes and RF shape the cluster. Defaults 3, 3, 2.
-	Peers, Nodes, RF int
+	// Peers, Nodes, RF and Groups shape the cluster. Defaults 3, 3, 2, 1.
+	Peers, Nodes, RF, Groups int
+	// NodeProxies fronts every engine node with a harness.NodeProxy (for
+	// latency and error faults).
+	NodeProxies bool
 	// Chaos says the faults need the transport decorators
 	// (`miroir serve --chaos-control`).
 	Chaos bool
@@ -64,6 +67,9 @@ func (s *Scenario) defaults() {
 	}
 	if s.RF == 0 {
 		s.RF = 2
+	}
+	if s.Groups == 0 {
+		s.Groups = 1
 	}
 	if s.Warmup == 0 {
 		s.Warmup = 2 * time.Second
@@ -154,6 +160,7 @@ func Execute(t testing.TB, caps Capabilities, sc Scenario) Report {
 	defer cancel()
 	cfg := harness.DefaultConfig()
 	cfg.Dir, cfg.Binary, cfg.Peers, cfg.RF, cfg.Chaos = t.TempDir(), caps.Binary, sc.Peers, sc.RF, sc.Chaos
+	cfg.Groups, cfg.NodeProxies = sc.Groups, sc.NodeProxies
 	cfg.Nodes = 0
 	if caps.Nodes {
 		cfg.Nodes = sc.Nodes
