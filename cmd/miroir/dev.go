@@ -183,7 +183,7 @@ func printDev(w io.Writer, dir string, l devLayout) {
 	}
 	fmt.Fprintf(w, "\nadmin key: %s   (kept in %s)\n", l.AdminKey, filepath.Join(dir, "dev.json"))
 	fmt.Fprintf(w, "try:       MIROIR_ADMIN_KEY=%s miroirctl --addr http://%s status\n", l.AdminKey, l.Peers[0].HTTPAddr)
-	fmt.Fprintf(w, "SDK URL:   http://%s (the Meilisearch API arrives with the data path)\n", l.Peers[0].HTTPAddr)
+	fmt.Fprintf(w, "SDK URL:   http://%s (any peer; no master key, the API is open)\n", l.Peers[0].HTTPAddr)
 	fmt.Fprintln(w, "Ctrl-C stops the cluster; running it again resumes it.")
 }
 
