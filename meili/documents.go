@@ -170,7 +170,7 @@ func parseJSONDocuments(data []byte) ([]json.RawMessage, error) {
 	case '[':
 		return splitDocumentArray(trimmed)
 	case '{':
-		return []json.RawMessage{trimmed}, nil
+		return []json.RawMessage{trimmed[:len(trimmed):len(trimmed)]}, nil
 	}
 	return nil, malformedJSON(FormatJSON, data, errNotObjects)
 }
@@ -178,7 +178,7 @@ func parseJSONDocuments(data []byte) ([]json.RawMessage, error) {
 var errNotObjects = errors.New("data are neither an object nor a list of objects")
 
 // splitDocumentArray cuts a valid JSON array into its elements (sharing
-// data's memory) and checks that each is an object.
+// data's memory, capacity capped) and checks that each is an object.
 func splitDocumentArray(data []byte) ([]json.RawMessage, error) {
 	docs := []json.RawMessage{}
 	depth, start := 0, -1
@@ -222,7 +222,8 @@ func splitDocumentArray(data []byte) ([]json.RawMessage, error) {
 		docs = append(docs, bytes.TrimRight(data[start:len(data)-1], " \t\n\r"))
 	}
 	for i, d := range docs {
-		docs[i] = bytes.TrimRight(d, " \t\n\r")
+		d = bytes.TrimRight(d, " \t\n\r")
+		docs[i] = d[:len(d):len(d)] // appending to one document must not overwrite the next
 	}
 	return docs, nil
 }

@@ -312,3 +312,14 @@ func TestDecodeDeleteRequests(t *testing.T) {
 		t.Fatalf("not an array: %v", err)
 	}
 }
+
+func TestParseDocumentsRawElementsDoNotShareCapacity(t *testing.T) {
+	raws, err := ParseDocumentsRaw("application/json", strings.NewReader(`[{"a":1},{"b":2}]`), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = append(raws[0], []byte("XXXXXXXX")...)
+	if string(raws[1]) != `{"b":2}` {
+		t.Fatalf("appending to one document changed the next: %s", raws[1])
+	}
+}
