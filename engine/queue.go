@@ -43,6 +43,7 @@ type queue struct {
 	tasks   []*task // uid order
 	byUID   map[uint64]*task
 	pending []uint64 // enqueued uids, ascending
+	running string   // index uid of the task being processed ("" when idle or global)
 	wake    chan struct{}
 }
 
@@ -180,7 +181,19 @@ func (q *queue) publish(ts []task) {
 		if t.Status != statusEnqueued {
 			q.dropPending(t.UID)
 		}
+		if t.Status == statusProcessing {
+			q.running = t.index()
+		} else if t.finished() && q.running == t.index() {
+			q.running = ""
+		}
 	}
+}
+
+// indexing reports whether a task of index uid is being processed.
+func (q *queue) indexing(uid string) bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	return uid != "" && q.running == uid
 }
 
 func (q *queue) dropPending(uid uint64) {
@@ -199,4 +212,39 @@ func (q *queue) forget(uids []uint64) {
 		delete(q.byUID, u)
 	}
 	q.tasks = slices.DeleteFunc(q.tasks, func(t *task) bool { return drop[t.UID] })
+}
+
+// page returns one page of the tasks keep accepts, newest first (oldest
+// first when f.reverse), starting at f.from, with the total count; only
+// the page is copied.
+func (q *queue) page(keep func(*task) bool, f *taskFilter) cursorPage[task] {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	p := cursorPage[task]{Results: []task{}, Limit: f.limit}
+	n := len(q.tasks)
+	for i := range n {
+		t := q.tasks[n-1-i]
+		if f.reverse {
+			t = q.tasks[i]
+		}
+		if !keep(t) {
+			continue
+		}
+		p.Total++
+		if f.from != nil && ((!f.reverse && t.UID > *f.from) || (f.reverse && t.UID < *f.from)) {
+			continue
+		}
+		switch {
+		case len(p.Results) < f.limit:
+			if len(p.Results) == 0 {
+				first := t.UID
+				p.From = &first
+			}
+			p.Results = append(p.Results, *t)
+		case p.Next == nil:
+			next := t.UID
+			p.Next = &next
+		}
+	}
+	return p
 }

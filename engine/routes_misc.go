@@ -46,7 +46,7 @@ func (s *Server) statsOf(uid string) (indexStatsView, error) {
 
 // isIndexing reports whether uid has a task being processed.
 func (s *Server) isIndexing(uid string) bool {
-	return len(s.q.snapshot(func(t *task) bool { return t.Status == statusProcessing && t.index() == uid })) > 0
+	return s.q.indexing(uid)
 }
 
 func (s *Server) indexStats(c echo.Context) error {

@@ -58,8 +58,7 @@ func (s *Server) listTasks(c echo.Context) error {
 		return err
 	}
 	g := grantOf(c)
-	ts := s.q.snapshot(func(t *task) bool { return f.match(t) && g.allowsTask(t) })
-	return c.JSON(http.StatusOK, cursor(ts, func(t task) uint64 { return t.UID }, f))
+	return c.JSON(http.StatusOK, s.q.page(func(t *task) bool { return f.match(t) && g.allowsTask(t) }, f))
 }
 
 func (s *Server) getTask(c echo.Context) error {

@@ -21,6 +21,10 @@ func TestTaskListFiltersAndPaging(t *testing.T) {
 	if len(page["results"].([]any)) != 1 || page["next"] != nil {
 		t.Fatalf("page 2: %v", page)
 	}
+	_, page = n.do(http.MethodGet, "/tasks?reverse=true&limit=1", nil)
+	if first := page["results"].([]any)[0].(map[string]any); first["uid"] != 0.0 || page["next"] != 1.0 {
+		t.Fatalf("reverse: %v", page)
+	}
 	_, page = n.do(http.MethodGet, "/tasks?indexUids=b&statuses=succeeded&types=indexCreation", nil)
 	if page["total"] != 1.0 {
 		t.Fatalf("filtered: %v", page)
