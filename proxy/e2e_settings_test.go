@@ -80,3 +80,21 @@ func TestFederatedMultiSearchMergesQueries(t *testing.T) {
 		t.Fatalf("plain multi-search: %v %+v", err, plain)
 	}
 }
+
+func TestTasksAndBatchesAreListedFromTheState(t *testing.T) {
+	tc := startCluster(t, 3, 1, 8)
+	ctx := context.Background()
+	first := tc.succeed(tc.client.Index("films").AddDocuments(ctx, corpus(5), nil))
+	tc.succeed(tc.client.Index("films").AddDocuments(ctx, corpus(7), nil))
+	tasks, err := tc.client.GetTasks(ctx, &meilisearch.TasksQuery{IndexUIDS: []string{"films"}, Limit: 1})
+	if err != nil || len(tasks.Results) != 1 || tasks.Total != 2 || tasks.Next != first.UID {
+		t.Fatalf("tasks: %v %+v", err, tasks)
+	}
+	if d := tasks.Results[0].Details; d.ReceivedDocuments != 7 || d.IndexedDocuments != 7 {
+		t.Fatalf("details: %+v", d)
+	}
+	batch, err := tc.client.GetBatch(ctx, int(first.UID))
+	if err != nil || batch.Stats.TotalNbTasks != 1 {
+		t.Fatalf("batch: %v %+v", err, batch)
+	}
+}

@@ -54,6 +54,8 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodGet, "/tasks/:uid", "tasks.get", p.getTask)
 	r(http.MethodPost, "/tasks/cancel", "tasks.cancel", p.cancelTasks)
 	r(http.MethodDelete, "/tasks", "tasks.delete", p.deleteTasks)
+	r(http.MethodGet, "/batches", "tasks.get", p.listBatches)
+	r(http.MethodGet, "/batches/:uid", "tasks.get", p.getBatch)
 
 	r(http.MethodGet, "/keys", "keys.get", p.listKeys)
 	r(http.MethodPost, "/keys", "keys.create", p.createKey)
