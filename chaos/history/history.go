@@ -66,7 +66,7 @@ type Op struct {
 	Err    string `json:"err,omitempty"`
 	Code   string `json:"code,omitempty"` // Meilisearch error code, when any
 
-	TaskUID    int64  `json:"taskUid,omitempty"` // -1: no task was allocated
+	TaskUID    int64  `json:"taskUid"` // -1: no task was allocated (task uids start at 0)
 	TaskStatus string `json:"taskStatus,omitempty"`
 	// Hits are the documents a search or get returned, in order.
 	Hits []DocVersion `json:"hits,omitempty"`
@@ -111,9 +111,7 @@ func (h *History) Invoke(op Op) Pending {
 	op.Call = h.now()
 	op.Return = Infinity
 	op.Status = StatusUnknown
-	if op.TaskUID == 0 {
-		op.TaskUID = -1
-	}
+	op.TaskUID = -1 // set by Complete once a task is allocated
 	h.ops = append(h.ops, op)
 	return Pending{h: h, id: op.ID}
 }
@@ -123,7 +121,8 @@ type Result struct {
 	Status     Status
 	Err        error
 	Code       string
-	TaskUID    int64 // 0 or -1: none
+	HasTask    bool // a task was allocated: TaskUID is meaningful
+	TaskUID    int64
 	TaskStatus string
 	Hits       []DocVersion
 	Exists     bool
@@ -146,7 +145,7 @@ func (p Pending) Complete(r Result) {
 		op.Err = r.Err.Error()
 	}
 	op.Code = r.Code
-	if r.TaskUID > 0 {
+	if r.HasTask {
 		op.TaskUID = r.TaskUID
 	}
 	op.TaskStatus, op.Hits, op.Exists, op.Peer = r.TaskStatus, r.Hits, r.Exists, r.Peer
@@ -156,16 +155,13 @@ func (p Pending) Complete(r Result) {
 }
 
 // Record appends an operation that already completed, with the Call and
-// Return the caller measured on Now. Observations that only matter when
+// Return the caller measured on Now, and its TaskUID set (-1 for none). Observations that only matter when
 // they say something new (a task's status changed) are recorded this way,
 // so that unchanged polls do not flood the history.
 func (h *History) Record(op Op) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	op.ID = len(h.ops)
-	if op.TaskUID == 0 {
-		op.TaskUID = -1
-	}
 	h.ops = append(h.ops, op)
 }
 

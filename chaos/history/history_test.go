@@ -258,7 +258,7 @@ func TestHistoryRecordsOutcomes(t *testing.T) {
 	h := New()
 	p := h.Invoke(Op{Kind: KindUpsert, Index: "i"})
 	q := h.Invoke(Op{Kind: KindSearch, Index: "i"})
-	p.Complete(Result{Status: StatusOK, TaskUID: 7, TaskStatus: "succeeded"})
+	p.Complete(Result{Status: StatusOK, HasTask: true, TaskUID: 7, TaskStatus: "succeeded"})
 	q.Complete(Result{Status: StatusUnknown})
 	h.Note("SIGKILL %s", "peer1")
 	ops := h.Ops()

@@ -29,7 +29,7 @@ func checkUIDOrder(ops []Op, v *Verdict) {
 	var withTask []Op
 	owner := map[int64]int{}
 	for _, op := range ops {
-		if op.TaskUID <= 0 || op.Kind == KindTaskStatus {
+		if op.TaskUID < 0 || op.Kind == KindTaskStatus {
 			continue
 		}
 		if prev, dup := owner[op.TaskUID]; dup {
@@ -44,7 +44,7 @@ func checkUIDOrder(ops []Op, v *Verdict) {
 	byReturn := append([]Op(nil), withTask...)
 	sort.Slice(byReturn, func(i, j int) bool { return byReturn[i].Return < byReturn[j].Return })
 	sort.Slice(withTask, func(i, j int) bool { return withTask[i].Call < withTask[j].Call })
-	var maxUID int64
+	maxUID := int64(-1)
 	maxOp, r := -1, 0
 	for _, op := range withTask {
 		for r < len(byReturn) && byReturn[r].Return < op.Call {
@@ -65,7 +65,7 @@ func checkUIDOrder(ops []Op, v *Verdict) {
 func checkObservations(ops []Op, v *Verdict) int {
 	byTask := map[int64][]Op{}
 	for _, op := range ops {
-		if op.Kind == KindTaskStatus && op.Status == StatusOK && op.TaskUID > 0 {
+		if op.Kind == KindTaskStatus && op.Status == StatusOK && op.TaskUID >= 0 {
 			byTask[op.TaskUID] = append(byTask[op.TaskUID], op)
 		}
 	}

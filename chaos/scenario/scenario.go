@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -182,6 +183,13 @@ func Execute(t testing.TB, caps Capabilities, sc Scenario) Report {
 	r.drive(ctx)
 	rep.fill(r, ctx, time.Since(start))
 	rep.LogDir = filepath.Clean(cfg.Dir)
+	if dir := os.Getenv("MIROIR_CHAOS_ARTIFACTS"); dir != "" {
+		if err := SaveArtifacts(dir, r); err != nil {
+			t.Logf("save artifacts: %v", err)
+		} else {
+			rep.LogDir = filepath.Join(dir, sc.Name)
+		}
+	}
 	return rep
 }
 

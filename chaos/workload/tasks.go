@@ -29,7 +29,7 @@ func (c *client) runTask(ctx context.Context, enqueue enqueueFunc) history.Resul
 		return history.Result{Status: st, Err: err, Code: code, Peer: peer}
 	}
 	status, code, err := c.waitTask(ctx, info.TaskUID)
-	r := history.Result{Status: history.StatusUnknown, TaskUID: info.TaskUID, TaskStatus: status, Code: code, Err: err, Peer: peer}
+	r := history.Result{Status: history.StatusUnknown, HasTask: true, TaskUID: info.TaskUID, TaskStatus: status, Code: code, Err: err, Peer: peer}
 	if status == string(meilisearch.TaskStatusSucceeded) {
 		r.Status = history.StatusOK
 	}
