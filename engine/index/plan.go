@@ -49,6 +49,8 @@ type searchPlan struct {
 	searchOn  []string
 	threshold *float64
 	pkRank    []uint32 // slot -> primary-key order, the final tie-break
+	ranker    *ranker  // set for text queries; ranks are computed lazily
+	lazy      bool     // ranks beyond the words rule are computed on demand
 }
 
 func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {

@@ -72,6 +72,42 @@ type docScratch struct {
 	active   []bool
 }
 
+// termState is the per-document summary prepare computes: which terms the
+// matching strategy kept, their fewest typos and exact presence.
+type termState struct {
+	kept     uint8
+	active   uint16
+	exactAny uint16
+	minTypo  [maxQueryWords]uint8
+}
+
+func (r *ranker) save() termState {
+	s := &r.scratch
+	var ts termState
+	for i := range r.terms {
+		if s.active[i] {
+			ts.active |= 1 << i
+			ts.kept++
+		}
+		if s.exactAny[i] {
+			ts.exactAny |= 1 << i
+		}
+		ts.minTypo[i] = s.minTypo[i]
+	}
+	return ts
+}
+
+func (r *ranker) load(ts *termState) int {
+	s := &r.scratch
+	for i := range r.terms {
+		s.active[i] = ts.active&(1<<i) != 0
+		s.exactAny[i] = ts.exactAny&(1<<i) != 0
+		s.present[i] = true
+		s.minTypo[i] = ts.minTypo[i]
+	}
+	return int(ts.kept)
+}
+
 func newRanker(terms []qterm, slots []rankSlot, strategy string, removal []int) *ranker {
 	n := len(terms)
 	return &ranker{terms: terms, slots: slots, all: strategy == "all", removal: removal,
@@ -82,6 +118,27 @@ func newRanker(terms []qterm, slots []rankSlot, strategy string, removal []int) 
 // rank writes the ranks of one document into out (len(r.slots)); ok is
 // false when the document does not match the query.
 func (r *ranker) rank(slot uint32, occs []occ, out []Rank) bool {
+	kept, ok := r.prepare(occs)
+	if !ok {
+		return false
+	}
+	for i, sl := range r.slots {
+		out[i] = r.rankOf(sl, slot, occs, kept)
+	}
+	return true
+}
+
+// fill computes the ranks out[from:to] of one document from its saved state.
+func (r *ranker) fill(slot uint32, occs []occ, ts *termState, out []Rank, from, to int) {
+	kept := r.load(ts)
+	for i := from; i < to; i++ {
+		out[i] = r.rankOf(r.slots[i], slot, occs, kept)
+	}
+}
+
+// prepare loads a document's occurrences into the scratch state and applies
+// the matching strategy; ok is false when the document does not match.
+func (r *ranker) prepare(occs []occ) (int, bool) {
 	s := &r.scratch
 	n := len(r.terms)
 	for i := 0; i < n; i++ {
@@ -92,14 +149,7 @@ func (r *ranker) rank(slot uint32, occs []occ, out []Rank) bool {
 		s.minTypo[o.term] = min(s.minTypo[o.term], o.typos)
 		s.exactAny[o.term] = s.exactAny[o.term] || o.exact
 	}
-	kept, ok := r.activeTerms()
-	if !ok {
-		return false
-	}
-	for i, sl := range r.slots {
-		out[i] = r.rankOf(sl, slot, occs, kept)
-	}
-	return true
+	return r.activeTerms()
 }
 
 // activeTerms marks the terms kept by the matching strategy and returns how

@@ -15,6 +15,7 @@ type hit struct {
 	ranks []Rank
 	sorts []sortVal
 	occs  []occ
+	st    termState // matching-strategy state, so later rules need no rescan
 }
 
 // Search runs a Meilisearch search. Every matching document is ranked; see
@@ -163,6 +164,8 @@ func (x *Index) textCandidates(m *mem, p *searchPlan, keep func(uint32) bool) []
 		}
 		return 0
 	}
+	p.ranker = r
+	p.lazy = p.threshold == nil && p.distinct == ""
 	buf := make([]Rank, len(mt.slots)*len(p.slots))
 	hits := make([]hit, 0, len(mt.slots))
 	for i, slot := range mt.slots {
@@ -171,6 +174,13 @@ func (x *Index) textCandidates(m *mem, p *searchPlan, keep func(uint32) bool) []
 		}
 		ranks := buf[i*len(p.slots) : (i+1)*len(p.slots)]
 		occs := mt.of(i)
+		if p.lazy {
+			if _, ok := r.prepare(occs); !ok {
+				continue
+			}
+			hits = append(hits, hit{slot: slot, ranks: ranks, occs: occs, st: r.save()})
+			continue
+		}
 		if !r.rank(slot, occs, ranks) {
 			continue
 		}
@@ -217,6 +227,18 @@ func removalOrder(p *searchPlan, mt *matches) []int {
 func orderHits(m *mem, p *searchPlan, hits []hit, k, maxTotal int) []hit {
 	less := func(a, b *hit) bool { return compareHits(m, p, a, b) < 0 }
 	k = min(k, maxTotal)
+	if p.lazy && p.ranker != nil {
+		ix := make([]int32, len(hits))
+		for i := range ix {
+			ix[i] = int32(i)
+		}
+		best := p.refine(hits, ix, 0, k)
+		out := make([]hit, len(best))
+		for i, j := range best {
+			out[i] = hits[j]
+		}
+		return out
+	}
 	if p.distinct != "" || k >= len(hits)/2 {
 		sort.Slice(hits, func(i, j int) bool { return less(&hits[i], &hits[j]) })
 		return hits

@@ -99,3 +99,25 @@ func TestFederateWeightsAndTagsHits(t *testing.T) {
 		t.Errorf("weighted: %s", res.Hits)
 	}
 }
+
+// TestLazyBucketOrderEqualsFullRanking checks the bucket-by-bucket ranking
+// against ranking every rule of every document (forced by a threshold).
+func TestLazyBucketOrderEqualsFullRanking(t *testing.T) {
+	words := []string{"red", "green", "blue", "car", "cart", "bike", "fast", "slow", "carbon", "blew"}
+	var docs []string
+	for i := 0; i < 120; i++ {
+		title := fmt.Sprintf("%s %s %s %s", words[i%10], words[(i*7)%10], words[(i*3+1)%10], words[(i*i)%10])
+		docs = append(docs, fmt.Sprintf(`{"id":%d,"title":%q,"n":%d}`, i, title, i%4))
+	}
+	s, _ := SettingsFromJSON(`{"sortableAttributes":["n"]}`)
+	idx := newTestIndex(t, s, docs...)
+	for _, q := range []string{`"q":"red car fast"`, `"q":"car","sort":["n:asc"]`, `"q":"blu bike"`, `"q":"c"`} {
+		for _, limit := range []int{1, 7, 50} {
+			_, lazy := search(t, idx, fmt.Sprintf(`{%s,"limit":%d}`, q, limit))
+			_, full := search(t, idx, fmt.Sprintf(`{%s,"limit":%d,"rankingScoreThreshold":0}`, q, limit))
+			if fmt.Sprint(ids(lazy)) != fmt.Sprint(ids(full)) {
+				t.Errorf("%s limit %d:\nlazy %v\nfull %v", q, limit, ids(lazy), ids(full))
+			}
+		}
+	}
+}
