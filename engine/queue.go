@@ -12,7 +12,7 @@ import (
 // payload is what a task needs at processing time, stored next to the task
 // in the same transaction that enqueues it and dropped when it finishes.
 type payload struct {
-	Documents    []json.RawMessage `json:"documents,omitempty"`    // JSON objects, in payload order
+	Documents    []json.RawMessage `json:"-"`                      // JSON objects, in payload order
 	Replace      bool              `json:"replace,omitempty"`      // POST: replace whole documents; PUT: merge
 	SkipCreation bool              `json:"skipCreation,omitempty"` // do not auto-create a missing index
 	PrimaryKey   string            `json:"primaryKey,omitempty"`   // ?primaryKey= or index creation/update
@@ -85,7 +85,7 @@ func (q *queue) enqueue(t *task, p *payload) (task, error) {
 		if p == nil {
 			p = &payload{}
 		}
-		return putJSON(tx, bucketPayloads, be64(t.UID), p)
+		return putPayload(tx, t.UID, p)
 	})
 	if err != nil {
 		return task{}, err
@@ -152,7 +152,7 @@ func (q *queue) update(ts []task, extra func(tx *bolt.Tx) error) error {
 				return err
 			}
 			if ts[i].finished() {
-				if err := tx.Bucket(bucketPayloads).Delete(be64(ts[i].UID)); err != nil {
+				if err := deletePayload(tx, ts[i].UID); err != nil {
 					return err
 				}
 			}

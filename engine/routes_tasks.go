@@ -129,7 +129,7 @@ func (s *Server) execCancel(t *task, p *payload) outcome {
 			if err := putTask(tx, &canceled[i]); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketPayloads).Delete(be64(canceled[i].UID)); err != nil {
+			if err := deletePayload(tx, canceled[i].UID); err != nil {
 				return err
 			}
 		}

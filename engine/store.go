@@ -17,7 +17,7 @@ import (
 // can observe it.
 var (
 	bucketTasks    = []byte("tasks")    // be64(uid) -> task JSON
-	bucketPayloads = []byte("payloads") // be64(uid) -> payload JSON; dropped when the task finishes
+	bucketPayloads = []byte("payloads") // be64(uid) -> payload JSON, be64(uid)+"d" -> documents; dropped when the task finishes
 	bucketIndexes  = []byte("indexes")  // index uid -> indexMeta JSON
 	bucketKeys     = []byte("keys")     // key uid -> apiKey JSON
 	bucketMeta     = []byte("meta")     // counters and node-wide settings
@@ -116,6 +116,64 @@ func (s *store) payload(uid uint64, p *payload) error {
 		if err == nil && !ok {
 			return errors.New("task payload missing")
 		}
+		if err != nil {
+			return err
+		}
+		p.Documents, err = decodeDocs(tx.Bucket(bucketPayloads).Get(docsKey(uid)))
 		return err
 	})
+}
+
+// putPayload stores p; documents go in their own value as length-prefixed
+// raw bytes, so a large payload is written without re-encoding it.
+func putPayload(tx *bolt.Tx, uid uint64, p *payload) error {
+	if err := putJSON(tx, bucketPayloads, be64(uid), p); err != nil {
+		return err
+	}
+	if len(p.Documents) == 0 {
+		return nil
+	}
+	return tx.Bucket(bucketPayloads).Put(docsKey(uid), encodeDocs(p.Documents))
+}
+
+func deletePayload(tx *bolt.Tx, uid uint64) error {
+	b := tx.Bucket(bucketPayloads)
+	if err := b.Delete(be64(uid)); err != nil {
+		return err
+	}
+	return b.Delete(docsKey(uid))
+}
+
+func docsKey(uid uint64) []byte { return append(be64(uid), 'd') }
+
+func encodeDocs(docs []json.RawMessage) []byte {
+	n := 0
+	for _, d := range docs {
+		n += len(d) + binary.MaxVarintLen64
+	}
+	out := make([]byte, 0, n)
+	for _, d := range docs {
+		out = binary.AppendUvarint(out, uint64(len(d)))
+		out = append(out, d...)
+	}
+	return out
+}
+
+// decodeDocs splits an encodeDocs value; the documents alias a copy of b,
+// as bbolt values are only valid inside their transaction.
+func decodeDocs(b []byte) ([]json.RawMessage, error) {
+	if len(b) == 0 {
+		return nil, nil
+	}
+	b = append([]byte(nil), b...)
+	var docs []json.RawMessage
+	for len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			return nil, errors.New("corrupt task payload")
+		}
+		docs = append(docs, json.RawMessage(b[k:k+int(n)]))
+		b = b[k+int(n):]
+	}
+	return docs, nil
 }
