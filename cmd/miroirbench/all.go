@@ -10,6 +10,7 @@ import (
 // the same binary, machine and hour; `make bench` runs it.
 func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error) {
 	var skip, factors string
+	var goCount int
 	sf := searchFlags{concs: "1,8,32"}
 	inf := ingestFlags{batch: 1000}
 	ff := failoverFlags{}
@@ -22,6 +23,7 @@ func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error
 	fs.IntVar(&ff.trials, "trials", 10, "leader kills")
 	fs.StringVar(&ff.tunedArgs, "tuned-args", "", "extra `miroir serve` flags for failover with tuned timeouts")
 	fs.IntVar(&mf.tasks, "tasks", 100000, "retained tasks for the memory figure")
+	fs.IntVar(&goCount, "gobench-count", 1, "-count of the package benchmarks")
 	fs.StringVar(&factors, "factors", "1,4,16", "corpus multiples for the scaling figure")
 	if err := env.parse(fs, args); err != nil {
 		return nil, err
@@ -40,7 +42,7 @@ func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error
 		name string
 		run  func() ([]section, error)
 	}{
-		{"gobench", func() ([]section, error) { return goBenchSections(ctx, env, "", true) }},
+		{"gobench", func() ([]section, error) { return goBenchSections(ctx, env, "", goCount, true) }},
 		{"search", func() ([]section, error) { return searchSections(ctx, env, docs, sf, concs) }},
 		{"ingest", func() ([]section, error) { return ingestSections(ctx, env, docs, inf) }},
 		{"failover", func() ([]section, error) { return failoverSections(ctx, env, ff) }},

@@ -28,6 +28,7 @@ type benchEnv struct {
 	mdPath     string
 	keep       bool
 	runs       int
+	logLevel   string
 
 	tmp   string
 	procs []*proc
@@ -46,6 +47,7 @@ func (e *benchEnv) flags() *flag.FlagSet {
 	fs.StringVar(&e.mdPath, "md", "", "markdown file whose generated blocks are rewritten (e.g. docs/benchmarks.md)")
 	fs.BoolVar(&e.keep, "keep", false, "keep the scratch directory (logs, data) after the run")
 	fs.IntVar(&e.runs, "runs", 3, "repetitions; figures are medians over them")
+	fs.StringVar(&e.logLevel, "log-level", "warn", "log level of the processes started (logs are in <work-dir>/logs)")
 	return fs
 }
 

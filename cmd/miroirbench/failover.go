@@ -66,11 +66,11 @@ func failoverTrials(ctx context.Context, env *benchEnv, peerArgs []string, trial
 	}
 	var out []time.Duration
 	for t := range trials {
-		d, err := failoverTrial(ctx, env, cl, w)
+		d, killed, err := failoverTrial(ctx, cl, w)
 		if err != nil {
 			return nil, "", fmt.Errorf("trial %d: %w", t+1, err)
 		}
-		env.logf("failover trial %d/%d: %s", t+1, trials, d.Round(time.Millisecond))
+		env.logf("failover trial %d/%d: %s (killed %s)", t+1, trials, d.Round(time.Millisecond), killed)
 		out = append(out, d)
 	}
 	return out, w.kind, nil
@@ -106,10 +106,10 @@ func (w *failoverWriter) write(ctx context.Context, p *peerProc) error {
 	return err
 }
 
-func failoverTrial(ctx context.Context, env *benchEnv, cl *clusterProcs, w *failoverWriter) (time.Duration, error) {
+func failoverTrial(ctx context.Context, cl *clusterProcs, w *failoverWriter) (time.Duration, string, error) {
 	leader, err := healthyLeader(ctx, cl, w)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	var survivors []*peerProc
 	for _, p := range cl.peers {
@@ -121,12 +121,12 @@ func failoverTrial(ctx context.Context, env *benchEnv, cl *clusterProcs, w *fail
 	leader.kill()
 	d, err := firstWrite(ctx, survivors, w, t0)
 	if err != nil {
-		return 0, err
+		return 0, leader.id, err
 	}
 	if err := leader.restart(); err != nil {
-		return 0, err
+		return 0, leader.id, err
 	}
-	return d, waitFor(ctx, 60*time.Second, leader.id+" ready after restart", func() error { _, err := leader.leaderID(ctx); return err })
+	return d, leader.id, waitFor(ctx, 60*time.Second, leader.id+" ready after restart", func() error { _, err := leader.leaderID(ctx); return err })
 }
 
 // healthyLeader waits until every peer knows the same alive leader and a
@@ -143,19 +143,27 @@ func healthyLeader(ctx context.Context, cl *clusterProcs, w *failoverWriter) (*p
 				return fmt.Errorf("%s sees leader %q (%v)", p.id, id, err)
 			}
 		}
+		// A write through every follower: a restarted peer that answers
+		// HTTP but has not rejoined raft must not count as healthy.
 		for _, p := range cl.peers {
-			if p != l {
-				wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-				defer cancel()
-				if err := w.write(wctx, p); err != nil {
-					return err
-				}
-				break
+			if p == l {
+				continue
+			}
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			err := w.write(wctx, p)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("write through %s: %w", p.id, err)
 			}
 		}
 		leader = l
 		return nil
 	})
+	if err != nil {
+		for _, p := range cl.peers {
+			err = fmt.Errorf("%w\n%s log (%s):\n%s", err, p.id, p.log, p.tail())
+		}
+	}
 	return leader, err
 }
 

@@ -65,13 +65,13 @@ func runGoBench(ctx context.Context, env *benchEnv, args []string) ([]section, e
 	if err := env.parse(fs, args); err != nil {
 		return nil, err
 	}
-	return goBenchSections(ctx, env, only, profile)
+	return goBenchSections(ctx, env, only, env.runs, profile)
 }
 
 // metrics maps benchmark name -> unit -> values over -count runs.
 type metrics map[string]map[string][]float64
 
-func goBenchSections(ctx context.Context, env *benchEnv, only string, profile bool) ([]section, error) {
+func goBenchSections(ctx context.Context, env *benchEnv, only string, count int, profile bool) ([]section, error) {
 	start, load0 := time.Now(), loadAvg()
 	all := metrics{}
 	var order []string
@@ -80,8 +80,8 @@ func goBenchSections(ctx context.Context, env *benchEnv, only string, profile bo
 		if only != "" && !strings.Contains(gb.pkg, only) {
 			continue
 		}
-		env.logf("go test -bench %s %s (count %d)", gb.pattern, gb.pkg, env.runs)
-		out, err := goTest(ctx, env, gb, env.runs, "")
+		env.logf("go test -bench %s %s (count %d)", gb.pattern, gb.pkg, count)
+		out, err := goTest(ctx, env, gb, count, "")
 		if err != nil {
 			return nil, err
 		}
@@ -100,10 +100,10 @@ func goBenchSections(ctx context.Context, env *benchEnv, only string, profile bo
 			if err != nil {
 				top = "profile failed: " + err.Error()
 			}
-			profiles = append(profiles, fmt.Sprintf("`go test -run '^$' -bench '%s' -cpuprofile` in %s, `go tool pprof -top`:\n\n```\n%s\n```\n", gb.pattern, gb.pkg, top))
+			profiles = append(profiles, fmt.Sprintf("`go test -run '^$' -bench '%s' -cpuprofile` in %s:\n\n```\n%s\n```\n", gb.pattern, gb.pkg, top))
 		}
 	}
-	return []section{goBenchSection(all, order, profiles, env.runs, start, load0)}, nil
+	return []section{goBenchSection(all, order, profiles, count, start, load0)}, nil
 }
 
 func goTest(ctx context.Context, env *benchEnv, gb goBench, count int, cpuprofile string) ([]byte, error) {
@@ -165,13 +165,31 @@ func profileBench(ctx context.Context, env *benchEnv, gb goBench) (string, error
 	if _, err := goTest(ctx, env, gb, 1, prof); err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-nodecount", "25", prof+".test", prof)
-	cmd.Dir = env.repo
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go tool pprof: %w", err)
+	var parts []string
+	for _, mode := range [][]string{{"-top"}, {"-top", "-cum"}} {
+		args := append([]string{"tool", "pprof"}, mode...)
+		cmd := exec.CommandContext(ctx, "go", append(args, "-nodecount", "18", prof+".test", prof)...)
+		cmd.Dir = env.repo
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("go tool pprof: %w", err)
+		}
+		parts = append(parts, "go tool pprof "+strings.Join(mode, " ")+"\n"+pprofTable(string(out)))
 	}
-	return strings.TrimSpace(string(out)), nil
+	return strings.Join(parts, "\n\n"), nil
+}
+
+// pprofTable keeps the sample summary and the table of `pprof -top`,
+// without the file, build id and time header lines.
+func pprofTable(out string) string {
+	var keep []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if strings.HasPrefix(l, "File:") || strings.HasPrefix(l, "Build ID:") || strings.HasPrefix(l, "Type:") || strings.HasPrefix(l, "Time:") || strings.HasPrefix(l, "Showing top") || strings.HasPrefix(l, "Dropped") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n")
 }
 
 func goBenchSection(all metrics, order, profiles []string, runs int, start time.Time, load0 string) section {

@@ -47,17 +47,20 @@ func ingestSections(ctx context.Context, env *benchEnv, docs [][]byte, f ingestF
 	rows := []ingestRow{single}
 	configs := []struct {
 		name string
-		args []string
+		o    clusterOpts
 		skip bool
 	}{
-		{"miroir, 3 nodes, RF=1", nil, false},
-		{"miroir, 3 nodes, RF=2", strings.Fields(f.rf2), f.noRF2},
+		{"miroir, 3 nodes, RF=1", clusterOpts{peers: 3, nodes: 3}, false},
+		{"miroir, 3 nodes, RF=2", clusterOpts{peers: 3, nodes: 3, peerArgs: strings.Fields(f.rf2)}, f.noRF2},
+		// Two replica groups also keep two copies of every shard; it needs
+		// no flag, so the cost of replication is measured either way.
+		{"miroir, 2 groups x 2 nodes (RG=2)", clusterOpts{peers: 3, nodes: 4, groups: []string{"0", "0", "1", "1"}}, false},
 	}
 	for _, c := range configs {
 		if c.skip {
 			continue
 		}
-		row, err := ingestCluster(ctx, env, c.name, c.args, docs, f.batch)
+		row, err := ingestCluster(ctx, env, c.name, c.o, docs, f.batch)
 		if err != nil {
 			return nil, err
 		}
@@ -89,11 +92,11 @@ func ingestSingle(ctx context.Context, env *benchEnv, docs [][]byte, batch int) 
 
 // ingestCluster measures one cluster configuration; a configuration the
 // binary refuses (a flag it lacks) becomes a note, not a failure.
-func ingestCluster(ctx context.Context, env *benchEnv, name string, peerArgs []string, docs [][]byte, batch int) (ingestRow, error) {
+func ingestCluster(ctx context.Context, env *benchEnv, name string, o clusterOpts, docs [][]byte, batch int) (ingestRow, error) {
 	row := ingestRow{name: name}
-	cl, err := env.startCluster(ctx, "ingest", clusterOpts{peers: 3, nodes: 3, peerArgs: peerArgs})
+	cl, err := env.startCluster(ctx, "ingest", o)
 	if err != nil {
-		row.note = fmt.Sprintf("not measured: the cluster did not start with %q (%v)", strings.Join(peerArgs, " "), firstLine(err))
+		row.note = fmt.Sprintf("not measured: the cluster did not start with %q (%v)", strings.Join(o.peerArgs, " "), firstLine(err))
 		return row, nil
 	}
 	defer stopCluster(cl)

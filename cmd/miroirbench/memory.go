@@ -36,8 +36,8 @@ func memorySections(ctx context.Context, env *benchEnv, f memoryFlags) ([]sectio
 		return nil, err
 	}
 	defer stopCluster(cl)
-	idle := settledRSS(ctx, cl)
-	rows := [][]string{rssRow("idle", idle, 0, "")}
+	idle, idleHeap := settledRSS(ctx, cl)
+	rows := [][]string{rssRow("idle", idle, 0, ""), rssRow("idle, Go heap in use", idleHeap, 0, "")}
 	var notes []string
 	if err := cl.dataPath(ctx); err != nil {
 		notes = append(notes, "100,000 tasks not measured: "+err.Error())
@@ -47,27 +47,32 @@ func memorySections(ctx context.Context, env *benchEnv, f memoryFlags) ([]sectio
 			return nil, err
 		}
 		total, _ := taskTotal(ctx, cl.peers[0])
-		full := settledRSS(ctx, cl)
-		rows = append(rows, rssRow(fmt.Sprintf("%d tasks retained", total), full, 200<<10, "<= 200 MB"))
+		full, fullHeap := settledRSS(ctx, cl)
+		rows = append(rows, rssRow(fmt.Sprintf("%d tasks retained", total), full, 200<<10, "<= 200 MB"),
+			rssRow(fmt.Sprintf("%d tasks, Go heap in use", total), fullHeap, 0, ""))
 		notes = append(notes, fmt.Sprintf("- %d tasks registered in %s (%.0f/s at %d writers) through all peers", f.tasks, took.Round(time.Millisecond), rate, f.conc))
 	}
-	body := "RSS (VmRSS of /proc/<pid>/status) of each `miroir serve` process of a 3-peer cluster, after 3 s without requests.\n\n"
+	body := "RSS (VmRSS of /proc/<pid>/status) of each `miroir serve` process of a 3-peer cluster, after 3 s without requests, and the Go heap in use it reports on /metrics (the RSS also holds garbage not yet collected and memory not yet returned to the OS).\n\n"
 	body += table([]string{"state", "peer1", "peer2", "peer3", "max", "budget"}, rows)
 	body += "\n" + strings.Join(notes, "\n") + "\n"
 	return []section{{id: "memory", title: "Peer memory", body: body + stamp(start, load0)}}, nil
 }
 
-// settledRSS waits 3 s for the peers to go quiet, then reads their RSS.
-func settledRSS(ctx context.Context, cl *clusterProcs) []int64 {
+// settledRSS waits 3 s for the peers to go quiet, then reads their RSS
+// and their Go heap in use (from /metrics), in KiB.
+func settledRSS(ctx context.Context, cl *clusterProcs) (rss, heap []int64) {
 	select {
 	case <-ctx.Done():
 	case <-time.After(3 * time.Second):
 	}
-	out := make([]int64, len(cl.peers))
+	rss, heap = make([]int64, len(cl.peers)), make([]int64, len(cl.peers))
 	for i, p := range cl.peers {
-		out[i], _ = p.rssKB()
+		rss[i], _ = p.rssKB()
+		if out, err := p.c.do(ctx, http.MethodGet, "/metrics", "", nil); err == nil {
+			heap[i] = int64(promSample(out, "go_memstats_heap_inuse_bytes") / 1024)
+		}
 	}
-	return out
+	return rss, heap
 }
 
 func rssRow(state string, kb []int64, budgetKB int64, budget string) []string {

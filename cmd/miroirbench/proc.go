@@ -176,13 +176,24 @@ func freeAddr() (string, error) {
 	return "", errors.New("no free loopback port")
 }
 
-// waitFor polls cond every 50 ms until it holds, ctx ends or d passes.
+// stopped marks a condition that can no longer become true (the process
+// exited): waitFor gives up at once.
+type stopped struct{ error }
+
+func (s stopped) Unwrap() error { return s.error }
+
+// waitFor polls cond every 50 ms until it holds, ctx ends, d passes or
+// cond returns a stopped error.
 func waitFor(ctx context.Context, d time.Duration, what string, cond func() error) error {
 	deadline := time.Now().Add(d)
 	for {
 		err := cond()
 		if err == nil {
 			return nil
+		}
+		var st stopped
+		if errors.As(err, &st) {
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("%s: not within %s: %w", what, d, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -38,12 +39,17 @@ func (e *benchEnv) startNode(ctx context.Context, id string) (*nodeProc, error) 
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.spawn(id, "node", "--http-addr", addr, "--data-dir", dir, "--master-key", benchNodeKey, "--log-level", "warn")
+	p, err := e.spawn(id, "node", "--http-addr", addr, "--data-dir", dir, "--master-key", benchNodeKey, "--log-level", e.logLevel)
 	if err != nil {
 		return nil, err
 	}
 	n := &nodeProc{proc: p, id: id, addr: addr, dir: dir, c: newClient("http://"+addr, benchNodeKey)}
-	if err := waitFor(ctx, 30*time.Second, id+" healthy", func() error { return n.c.healthy(ctx) }); err != nil {
+	if err := waitFor(ctx, 30*time.Second, id+" healthy", func() error {
+		if !p.alive() {
+			return stopped{fmt.Errorf("%s exited: %s", id, p.tail())}
+		}
+		return n.c.healthy(ctx)
+	}); err != nil {
 		return nil, fmt.Errorf("%w\n%s", err, p.tail())
 	}
 	return n, nil
@@ -64,6 +70,9 @@ type clusterOpts struct {
 	peers, nodes int
 	// peerArgs are extra `miroir serve` flags (timeouts, replication).
 	peerArgs []string
+	// groups is the replica group of each node, by index; nil puts every
+	// node in group "0".
+	groups []string
 }
 
 type clusterProcs struct {
@@ -83,55 +92,81 @@ func (e *benchEnv) startCluster(ctx context.Context, name string, o clusterOpts)
 		}
 		cl.nodes = append(cl.nodes, n)
 	}
+	addrs := make([][3]string, o.peers)
+	for i := range addrs {
+		for k := range addrs[i] {
+			a, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			addrs[i][k] = a
+		}
+	}
 	for i := range o.peers {
-		p, err := e.startPeer(ctx, name, i, cl.peers, o)
+		p, err := e.startPeer(name, i, addrs, o)
 		if err != nil {
 			return nil, err
 		}
 		cl.peers = append(cl.peers, p)
 	}
 	for _, p := range cl.peers {
-		if err := waitFor(ctx, 60*time.Second, p.id+" ready", func() error { _, err := p.leaderID(ctx); return err }); err != nil {
+		if err := waitFor(ctx, 60*time.Second, p.id+" ready", func() error { return p.ready(ctx) }); err != nil {
 			return nil, fmt.Errorf("%w\n%s", err, p.tail())
 		}
 	}
-	for _, n := range cl.nodes {
-		if err := cl.registerNode(ctx, n); err != nil {
+	for i, n := range cl.nodes {
+		group := "0"
+		if i < len(o.groups) {
+			group = o.groups[i]
+		}
+		if err := cl.registerNode(ctx, n, group); err != nil {
 			return nil, err
 		}
 	}
 	return cl, nil
 }
 
-func (e *benchEnv) startPeer(ctx context.Context, name string, i int, before []*peerProc, o clusterOpts) (*peerProc, error) {
+// startPeer starts peer i of addrs (http, raft, gossip) with every other
+// peer's gossip address in --join, as docs/operations.md deploys them: a
+// restarted peer finds the others again through that list.
+func (e *benchEnv) startPeer(name string, i int, addrs [][3]string, o clusterOpts) (*peerProc, error) {
 	id := fmt.Sprintf("peer%d", i+1)
-	var addrs [3]string
-	for k := range addrs {
-		a, err := freeAddr()
-		if err != nil {
-			return nil, err
-		}
-		addrs[k] = a
-	}
+	mine := addrs[i]
 	dir, err := e.dir("data", name+"-"+id)
 	if err != nil {
 		return nil, err
 	}
 	args := []string{"serve", "--id", id, "--data-dir", dir,
-		"--http-addr", addrs[0], "--raft-addr", addrs[1], "--gossip-addr", addrs[2],
+		"--http-addr", mine[0], "--raft-addr", mine[1], "--gossip-addr", mine[2],
 		"--bootstrap-expect", strconv.Itoa(o.peers),
 		"--admin-key", benchAdminKey, "--cluster-key", benchClusterKey,
-		"--master-key", benchMasterKey, "--node-key", benchNodeKey, "--log-level", "warn"}
-	if len(before) > 0 {
-		args = append(args, "--join", before[0].gossip)
+		"--master-key", benchMasterKey, "--node-key", benchNodeKey, "--log-level", e.logLevel}
+	var join []string
+	for k, a := range addrs {
+		if k != i {
+			join = append(join, a[2])
+		}
+	}
+	if len(join) > 0 {
+		args = append(args, "--join", strings.Join(join, ","))
 	}
 	args = append(args, o.peerArgs...)
 	p, err := e.spawn(name+"-"+id, args...)
 	if err != nil {
 		return nil, err
 	}
-	return &peerProc{proc: p, id: id, http: addrs[0], raft: addrs[1], gossip: addrs[2], dir: dir,
-		c: newClient("http://"+addrs[0], benchMasterKey), admin: newClient("http://"+addrs[0], benchAdminKey)}, nil
+	return &peerProc{proc: p, id: id, http: mine[0], raft: mine[1], gossip: mine[2], dir: dir,
+		c: newClient("http://"+mine[0], benchMasterKey), admin: newClient("http://"+mine[0], benchAdminKey)}, nil
+}
+
+// ready is nil once the peer knows a leader; a peer that exited is an
+// error at once (a flag it refuses, say).
+func (p *peerProc) ready(ctx context.Context) error {
+	if !p.alive() {
+		return stopped{fmt.Errorf("%s exited: %s", p.id, p.tail())}
+	}
+	_, err := p.leaderID(ctx)
+	return err
 }
 
 // leaderID asks the peer's readiness probe which peer leads.
@@ -154,8 +189,8 @@ func (p *peerProc) leaderID(ctx context.Context) (string, error) {
 	return r.Leader, nil
 }
 
-func (cl *clusterProcs) registerNode(ctx context.Context, n *nodeProc) error {
-	spec := map[string]string{"id": n.id, "address": "http://" + n.addr, "replicaGroup": "0"}
+func (cl *clusterProcs) registerNode(ctx context.Context, n *nodeProc, group string) error {
+	spec := map[string]string{"id": n.id, "address": "http://" + n.addr, "replicaGroup": group}
 	return waitFor(ctx, 30*time.Second, "register "+n.id, func() error {
 		_, err := cl.peers[0].admin.postJSON(ctx, "/_miroir/nodes", spec)
 		var he *httpError

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// perfProfile samples a running process with Linux perf for d while load
+// runs, and returns the top symbols by self time. The peers have no pprof
+// endpoint, so this is how the hottest path of a peer under load is seen.
+func perfProfile(ctx context.Context, env *benchEnv, pid int, d time.Duration, load func(ctx context.Context)) (string, error) {
+	if _, err := exec.LookPath("perf"); err != nil {
+		return "", fmt.Errorf("perf is not installed")
+	}
+	data := filepath.Join(env.tmp, "perf-"+strconv.Itoa(pid)+".data")
+	rec := exec.CommandContext(ctx, "perf", "record", "-F", "997", "-g", "-o", data, "-p", strconv.Itoa(pid), "--", "sleep", strconv.Itoa(int(d.Seconds())))
+	if err := rec.Start(); err != nil {
+		return "", err
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		load(lctx)
+	}()
+	err := rec.Wait()
+	cancel()
+	<-done
+	if err != nil {
+		return "", fmt.Errorf("perf record: %w", err)
+	}
+	out, err := exec.CommandContext(ctx, "perf", "report", "-i", data, "--stdio", "--no-children",
+		"--sort", "symbol", "--percent-limit", "1", "-g", "none").Output()
+	if err != nil {
+		return "", fmt.Errorf("perf report: %w", err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		t := strings.TrimSpace(l)
+		for strings.HasSuffix(t, "-") { // empty parent/child columns
+			t = strings.TrimSpace(strings.TrimSuffix(t, "-"))
+		}
+		if t != "" && !strings.HasPrefix(t, "#") {
+			lines = append(lines, t)
+		}
+	}
+	if len(lines) > 25 {
+		lines = lines[:25]
+	}
+	return strings.Join(lines, "\n"), nil
+}
