@@ -30,9 +30,10 @@ type benchEnv struct {
 	runs       int
 	logLevel   string
 
-	tmp   string
-	procs []*proc
-	docs  [][]byte
+	tmp     string
+	binDesc string // what the measured binary was built from
+	procs   []*proc
+	docs    [][]byte
 }
 
 // flags returns a FlagSet for a subcommand with the common flags bound.
@@ -87,6 +88,9 @@ func (e *benchEnv) prepare() error {
 // miroir returns the path of the miroir binary, building it once.
 func (e *benchEnv) miroir() (string, error) {
 	if e.binPath != "" {
+		if e.binDesc == "" {
+			e.binDesc = "prebuilt " + e.binPath
+		}
 		return e.binPath, nil
 	}
 	out := filepath.Join(e.tmp, "miroir")
@@ -105,6 +109,10 @@ func (e *benchEnv) miroir() (string, error) {
 	}
 	e.logf("built %s from %s in %s", out, cmp.Or(e.ref, "the working tree"), time.Since(start).Round(time.Millisecond))
 	e.binPath = out
+	e.binDesc = "working tree at " + gitHead(e.repo, "HEAD")
+	if e.ref != "" {
+		e.binDesc = "commit " + gitHead(e.repo, e.ref)
+	}
 	return out, nil
 }
 
@@ -172,7 +180,7 @@ func (e *benchEnv) finish(secs []section) error {
 	if e.mdPath == "" || len(secs) == 0 {
 		return nil
 	}
-	if err := updateMarkdown(e.mdPath, secs, machineBlock()); err != nil {
+	if err := updateMarkdown(e.mdPath, secs, machineBlock(e.binDesc)); err != nil {
 		return err
 	}
 	e.logf("updated %s", e.mdPath)
@@ -180,13 +188,13 @@ func (e *benchEnv) finish(secs []section) error {
 }
 
 // machineBlock describes where the figures were taken.
-func machineBlock() section {
+func machineBlock(binDesc string) section {
 	var b strings.Builder
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| CPU | %d x %s |\n", runtime.NumCPU(), cpuModel())
 	fmt.Fprintf(&b, "| memory | %s |\n", memTotal())
 	fmt.Fprintf(&b, "| Go | %s %s/%s |\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Fprintf(&b, "| commit | %s |\n", gitHead())
+	fmt.Fprintf(&b, "| miroir binary | %s |\n", cmp.Or(binDesc, "not used (package benchmarks of the working tree at "+gitHead(".", "HEAD")+")"))
 	fmt.Fprintf(&b, "| generated | %s |\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	return section{id: "machine", title: "Machine", body: b.String()}
 }
@@ -213,8 +221,10 @@ func memTotal() string {
 	return "unknown"
 }
 
-func gitHead() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+func gitHead(repo, ref string) string {
+	cmd := exec.Command("git", "rev-parse", "--short", ref)
+	cmd.Dir = repo
+	out, err := cmd.Output()
 	if err != nil {
 		return "unknown"
 	}
