@@ -75,7 +75,7 @@ func peerProfile(ctx context.Context, env *benchEnv, p *peerProc, t searchTarget
 	if err != nil {
 		return "\nNo profile of the peer: " + err.Error() + "\n"
 	}
-	return "\nWhere the peer spends its CPU while serving the query set at concurrency 1 (`perf record -g -p <peer>`, `perf report --no-children --sort symbol`, self time):\n\n```\n" + top + "\n```\n"
+	return "\nWhere the peer spends its CPU while serving the query set at concurrency 1 (`perf record -g -p <peer>`, `perf report --sort symbol`):\n\n```\n" + top + "\n```\n"
 }
 
 // overheadResult is the section and whether a budget was missed.

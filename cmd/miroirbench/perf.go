@@ -34,8 +34,21 @@ func perfProfile(ctx context.Context, env *benchEnv, pid int, d time.Duration, l
 	if err != nil {
 		return "", fmt.Errorf("perf record: %w", err)
 	}
-	out, err := exec.CommandContext(ctx, "perf", "report", "-i", data, "--stdio", "--no-children",
-		"--sort", "symbol", "--percent-limit", "1", "-g", "none").Output()
+	self, err := perfReport(ctx, data, "--no-children", "--percent-limit", "1")
+	if err != nil {
+		return "", err
+	}
+	cum, err := perfReport(ctx, data, "--children", "--percent-limit", "5")
+	if err != nil {
+		return "", err
+	}
+	return "self time:\n" + self + "\n\nwith callees (children):\n" + cum, nil
+}
+
+// perfReport renders the top symbols of a perf.data file, one per line.
+func perfReport(ctx context.Context, data string, args ...string) (string, error) {
+	args = append([]string{"report", "-i", data, "--stdio", "--sort", "symbol", "-g", "none"}, args...)
+	out, err := exec.CommandContext(ctx, "perf", args...).Output()
 	if err != nil {
 		return "", fmt.Errorf("perf report: %w", err)
 	}
@@ -49,8 +62,8 @@ func perfProfile(ctx context.Context, env *benchEnv, pid int, d time.Duration, l
 			lines = append(lines, t)
 		}
 	}
-	if len(lines) > 25 {
-		lines = lines[:25]
+	if len(lines) > 30 {
+		lines = lines[:30]
 	}
 	return strings.Join(lines, "\n"), nil
 }
