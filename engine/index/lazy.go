@@ -16,11 +16,19 @@ func (p *searchPlan) refine(hs []hit, ix []int32, ci int, need int) []int32 {
 		return ix[:min(need, len(ix))]
 	}
 	c := p.comps[ci]
-	if c.kind != compSort {
-		width := 1
-		if c.kind == compPair {
-			width = 2
+	width := 1
+	if c.kind == compPair {
+		width = 2
+	}
+	if p.constant[ci] { // cannot split: rank only the hits returned
+		best := p.refine(hs, ix, ci+1, need)
+		for _, i := range best {
+			h := &hs[i]
+			p.ranker.fill(h.slot, h.occs, &h.st, h.ranks, c.slot, c.slot+width)
 		}
+		return best
+	}
+	if c.kind != compSort {
 		for _, i := range ix {
 			h := &hs[i]
 			p.ranker.fill(h.slot, h.occs, &h.st, h.ranks, c.slot, c.slot+width)
@@ -102,4 +110,32 @@ func bucketSort(hs []hit, ix []int32, c comp) bool {
 	}
 	copy(ix, out)
 	return true
+}
+
+// constantComps marks the rules that give every document the same rank for
+// this query: words and proximity with one term, attributeRank with
+// searchableAttributes "*", typo when no derivation has a typo.
+func constantComps(p *searchPlan, r *ranker) []bool {
+	out := make([]bool, len(p.comps))
+	typos := false
+	for _, t := range p.terms {
+		for _, d := range t.derivs {
+			typos = typos || d.typos > 0
+		}
+	}
+	single := len(p.terms) == 1
+	for i, c := range p.comps {
+		if c.kind != compRank {
+			continue
+		}
+		switch p.slots[c.slot] {
+		case slotWords, slotProximity:
+			out[i] = single
+		case slotTypo:
+			out[i] = !typos
+		case slotFid:
+			out[i] = r.maxW == 0
+		}
+	}
+	return out
 }

@@ -51,6 +51,7 @@ type searchPlan struct {
 	pkRank    []uint32 // slot -> primary-key order, the final tie-break
 	ranker    *ranker  // set for text queries; ranks are computed lazily
 	lazy      bool     // ranks beyond the words rule are computed on demand
+	constant  []bool   // per comp: every document gets the same rank
 }
 
 func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {

@@ -166,6 +166,7 @@ func (x *Index) textCandidates(m *mem, p *searchPlan, keep func(uint32) bool) []
 	}
 	p.ranker = r
 	p.lazy = p.threshold == nil && p.distinct == ""
+	p.constant = constantComps(p, r)
 	buf := make([]Rank, len(mt.slots)*len(p.slots))
 	hits := make([]hit, 0, len(mt.slots))
 	for i, slot := range mt.slots {
