@@ -17,6 +17,13 @@ func WriteMarkdown(w io.Writer, reps []Report, when time.Time, notes string) err
 	if notes != "" {
 		fmt.Fprintf(&b, "%s\n\n", notes)
 	}
+	b.WriteString("Columns: writes are document writes (in admin mode, node registrations), ok = task succeeded, " +
+		"fail = refused before anything was touched, unknown = may or may not have happened (timeouts, 5xx, failed " +
+		"tasks). *lost* counts acknowledged documents that no read path and no replica holds (budget 0). *checkers*: " +
+		"\"all pass\" also covers failures marked *known* below (documented weaknesses, see Findings); **FAIL** is a " +
+		"violation nobody has accepted. *write/read gap* is the longest stretch without a successful write/read; " +
+		"*writes back after fault* is the time from the first fault to the first write invoked after it that succeeded " +
+		"(budget 3 s after leader loss).\n\n")
 	b.WriteString("| scenario | mode | writes ok/fail/unknown | reads ok/fail/unknown | metadata ops | lost | checkers | write gap | read gap | writes back after fault | budgets |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range reps {
