@@ -28,6 +28,11 @@ type Config struct {
 	// Defaults 10 s and 120 s.
 	ReadHeaderTimeout time.Duration
 	IdleTimeout       time.Duration
+	// MaxBatchTasks is how many consecutive enqueued document additions to
+	// one index (same options) the worker applies as one index write, as
+	// Meilisearch's autobatcher does; an error then fails them all.
+	// Default 32; 1 disables batching.
+	MaxBatchTasks int
 }
 
 // DefaultConfig returns a Config with every default set; DataDir stays empty
@@ -38,6 +43,7 @@ func DefaultConfig() Config {
 		MaxPayloadBytes:   100 << 20,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxBatchTasks:     32,
 	}
 }
 
@@ -53,6 +59,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("%w: MaxPayloadBytes must be positive, got %d", ErrInvalidConfig, c.MaxPayloadBytes)
 	case c.ReadHeaderTimeout <= 0 || c.IdleTimeout <= 0:
 		return fmt.Errorf("%w: ReadHeaderTimeout and IdleTimeout must be positive", ErrInvalidConfig)
+	case c.MaxBatchTasks < 1:
+		return fmt.Errorf("%w: MaxBatchTasks must be at least 1, got %d", ErrInvalidConfig, c.MaxBatchTasks)
 	}
 	return nil
 }

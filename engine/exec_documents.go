@@ -59,33 +59,46 @@ func (s *Server) finishWrite(uid string, created *entry, d json.RawMessage, err 
 	}
 }
 
-func (s *Server) execAddDocuments(ctx context.Context, t *task, p *payload) outcome {
-	uid := t.index()
+// execAddDocuments applies one batch of document additions (one task, or
+// an autobatch of consecutive tasks with the same options) as one index
+// write recorded under the last task's uid.
+func (s *Server) execAddDocuments(ctx context.Context, ts []task, ps []*payload) outcome {
+	uid, last, p0 := ts[0].index(), ts[len(ts)-1].UID, ps[0]
 	idx, created, err := s.indexForWrite(uid)
 	if err != nil {
 		return outcome{err: err}
 	}
-	docs := p.Documents
-	if p.SkipCreation {
-		if docs, err = existingOnly(idx, docs, p.PrimaryKey); err != nil {
-			return s.finishWrite(uid, created, details("receivedDocuments", len(p.Documents), "indexedDocuments", 0), err, nil)
+	docs := p0.Documents
+	if len(ps) > 1 {
+		docs = nil
+		for _, p := range ps {
+			docs = append(docs, p.Documents...)
 		}
 	}
+	if err == nil && p0.SkipCreation {
+		docs, err = existingOnly(idx, docs, p0.PrimaryKey)
+	}
 	kind := index.KindUpdate
-	if p.Replace {
+	if p0.Replace {
 		kind = index.KindUpsert
 	}
-	replayed := idx.AppliedTaskUID() >= t.UID && t.UID > 0
-	res, err := idx.Apply(ctx, index.Batch{TaskUID: t.UID, Kind: kind, Documents: docs, PrimaryKey: p.PrimaryKey})
-	indexed := res.IndexedDocuments
-	if replayed {
-		indexed = len(docs)
+	replayed := idx.AppliedTaskUID() >= last && last > 0
+	var res index.BatchResult
+	if err == nil {
+		res, err = idx.Apply(ctx, index.Batch{TaskUID: last, Kind: kind, Documents: docs, PrimaryKey: p0.PrimaryKey})
 	}
-	if err != nil {
-		indexed = 0
+	out := s.finishWrite(uid, created, nil, err, nil)
+	for _, p := range ps {
+		indexed := len(p.Documents)
+		switch {
+		case err != nil:
+			indexed = 0
+		case len(ps) == 1 && !replayed:
+			indexed = res.IndexedDocuments
+		}
+		out.perTask = append(out.perTask, details("receivedDocuments", len(p.Documents), "indexedDocuments", indexed))
 	}
-	d := details("receivedDocuments", len(p.Documents), "indexedDocuments", indexed)
-	return s.finishWrite(uid, created, d, err, nil)
+	return out
 }
 
 func (s *Server) execDeleteDocuments(ctx context.Context, t *task, p *payload) outcome {

@@ -143,6 +143,22 @@ func (q *queue) next() (task, bool) {
 	return *q.byUID[q.pending[0]], true
 }
 
+// following returns up to max enqueued tasks right after uid, in queue
+// order, while keep accepts them.
+func (q *queue) following(uid uint64, max int, keep func(*task) bool) []task {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	i, _ := slices.BinarySearch(q.pending, uid)
+	var out []task
+	for _, u := range q.pending[min(i+1, len(q.pending)):] {
+		if len(out) == max || !keep(q.byUID[u]) {
+			break
+		}
+		out = append(out, *q.byUID[u])
+	}
+	return out
+}
+
 // update persists new versions of tasks (dropping payloads of finished ones)
 // plus any extra writes in the same transaction, then publishes them.
 func (q *queue) update(ts []task, extra func(tx *bolt.Tx) error) error {

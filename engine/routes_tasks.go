@@ -175,19 +175,50 @@ type batchStats struct {
 	IndexUIDs    map[string]int `json:"indexUids"`
 }
 
-func batchOf(t task) batchView {
-	b := batchView{UID: *t.BatchUID, Details: t.Details, Duration: t.Duration,
-		StartedAt: t.StartedAt, FinishedAt: t.FinishedAt,
-		BatchStrategy: "unspecified",
-		Stats: batchStats{TotalNbTasks: 1, Status: map[string]int{t.Status: 1},
-			Types: map[string]int{t.Type: 1}, IndexUIDs: map[string]int{}}}
+// batchOf summarises the tasks of one batch (uid order).
+func batchOf(ts []task) batchView {
+	first, last := ts[0], ts[len(ts)-1]
+	b := batchView{UID: *first.BatchUID, Details: first.Details, Duration: last.Duration,
+		StartedAt: first.StartedAt, FinishedAt: last.FinishedAt, BatchStrategy: "unspecified",
+		Stats: batchStats{TotalNbTasks: len(ts), Status: map[string]int{}, Types: map[string]int{}, IndexUIDs: map[string]int{}}}
+	received, indexed := 0, 0
+	for _, t := range ts {
+		b.Stats.Status[t.Status]++
+		b.Stats.Types[t.Type]++
+		if t.IndexUID != nil {
+			b.Stats.IndexUIDs[*t.IndexUID]++
+		}
+		var d struct{ ReceivedDocuments, IndexedDocuments int }
+		_ = json.Unmarshal(t.Details, &d)
+		received, indexed = received+d.ReceivedDocuments, indexed+d.IndexedDocuments
+	}
+	if len(ts) > 1 && first.Type == kindDocumentAdditionOrUpdate {
+		b.Details = details("receivedDocuments", received, "indexedDocuments", indexed)
+		b.BatchStrategy = "batched all enqueued tasks for index `" + first.index() + "`"
+	}
 	if b.Details == nil {
 		b.Details = json.RawMessage("{}")
 	}
-	if t.IndexUID != nil {
-		b.Stats.IndexUIDs[*t.IndexUID] = 1
-	}
 	return b
+}
+
+// batches groups the tasks keep accepts by batch uid, in batch order.
+func (s *Server) batches(keep func(*task) bool) []batchView {
+	ts := s.q.snapshot(func(t *task) bool { return t.BatchUID != nil && keep(t) })
+	groups := map[uint64][]task{}
+	var order []uint64
+	for _, t := range ts {
+		if _, ok := groups[*t.BatchUID]; !ok {
+			order = append(order, *t.BatchUID)
+		}
+		groups[*t.BatchUID] = append(groups[*t.BatchUID], t)
+	}
+	slices.Sort(order)
+	out := make([]batchView, len(order))
+	for i, u := range order {
+		out[i] = batchOf(groups[u])
+	}
+	return out
 }
 
 func (s *Server) listBatches(c echo.Context) error {
@@ -199,14 +230,9 @@ func (s *Server) listBatches(c echo.Context) error {
 	batchUIDs := f.uids
 	f.uids = nil
 	g := grantOf(c)
-	ts := s.q.snapshot(func(t *task) bool {
-		return t.BatchUID != nil && f.match(t) && g.allowsTask(t) && (batchUIDs == nil || batchUIDs[*t.BatchUID])
+	bs := s.batches(func(t *task) bool {
+		return f.match(t) && g.allowsTask(t) && (batchUIDs == nil || batchUIDs[*t.BatchUID])
 	})
-	bs := make([]batchView, len(ts))
-	for i, t := range ts {
-		bs[i] = batchOf(t)
-	}
-	slices.SortFunc(bs, func(a, b batchView) int { return int(a.UID) - int(b.UID) })
 	return c.JSON(http.StatusOK, cursor(bs, func(b batchView) uint64 { return b.UID }, f))
 }
 
@@ -216,9 +242,9 @@ func (s *Server) getBatch(c echo.Context) error {
 		return reqErr("invalid_batch_uids", "Invalid value in parameter `batchUid`: could not parse `%s` as a positive integer", c.Param("batchUid"))
 	}
 	g := grantOf(c)
-	ts := s.q.snapshot(func(t *task) bool { return t.BatchUID != nil && *t.BatchUID == uid && g.allowsTask(t) })
-	if len(ts) == 0 {
+	bs := s.batches(func(t *task) bool { return *t.BatchUID == uid && g.allowsTask(t) })
+	if len(bs) == 0 {
 		return meili.Errorf(meili.CodeBatchNotFound, "Batch `%d` not found.", uid)
 	}
-	return c.JSON(http.StatusOK, batchOf(ts[0]))
+	return c.JSON(http.StatusOK, bs[0])
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -109,5 +110,44 @@ func TestTaskDocumentsAreServedUntilTheTaskFinishes(t *testing.T) {
 	code, raw := n.raw(http.MethodGet, path, nil)
 	if code != http.StatusOK || strings.Count(string(raw), "\n") != len(books) {
 		t.Fatalf("task documents: %d %s", code, raw)
+	}
+}
+
+// processNext runs the worker's next step by hand (the worker is stopped).
+func processNext(t *testing.T, n *node) {
+	t.Helper()
+	next, ok := n.srv.q.next()
+	if !ok {
+		t.Fatal("queue empty")
+	}
+	if err := n.srv.processTask(context.Background(), next); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConsecutiveDocumentTasksAreBatchedAndFailTogether(t *testing.T) {
+	n := startNode(t, "")
+	stopWorker(n)
+	a := n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books[:2])
+	b := n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books[2:])
+	other := n.mustEnqueue(http.MethodPut, "/indexes/books/documents", books[:1])
+	processNext(t, n)
+	ta, tb := n.wait(a), n.wait(b)
+	if ta["batchUid"] != tb["batchUid"] || ta["status"] != statusSucceeded || tb["details"].(map[string]any)["indexedDocuments"] != 3.0 {
+		t.Fatalf("batch: %v / %v", ta, tb)
+	}
+	if _, st := n.do(http.MethodGet, fmt.Sprintf("/tasks/%d", other), nil); st["status"] != statusEnqueued {
+		t.Fatalf("a task with other options joined the batch: %v", st)
+	}
+	_, batch := n.do(http.MethodGet, fmt.Sprintf("/batches/%v", ta["batchUid"]), nil)
+	if batch["stats"].(map[string]any)["totalNbTasks"] != 2.0 {
+		t.Fatalf("batch view: %v", batch)
+	}
+	processNext(t, n)
+	good := n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books[:1])
+	bad := n.mustEnqueue(http.MethodPost, "/indexes/books/documents", []map[string]any{{"title": "no id"}})
+	processNext(t, n)
+	if n.wait(good)["status"] != statusFailed || n.wait(bad)["status"] != statusFailed {
+		t.Fatal("one invalid document must fail its whole batch")
 	}
 }

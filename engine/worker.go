@@ -15,6 +15,7 @@ import (
 // commit in the same transaction as the task's final status.
 type outcome struct {
 	details json.RawMessage
+	perTask []json.RawMessage // details of each task of a batch, when they differ
 	err     error
 	commit  func(tx *bolt.Tx) error
 	publish func() // in-memory catalog changes, run after commit succeeds
@@ -49,44 +50,93 @@ func (s *Server) runWorker(ctx context.Context) {
 	}
 }
 
-func (s *Server) processTask(ctx context.Context, t task) error {
+func (s *Server) processTask(ctx context.Context, first task) error {
+	var p0 payload
+	loadErr := s.st.payload(first.UID, &p0)
+	group, ps := s.gather(first, &p0, loadErr)
 	now := time.Now().UTC()
 	batch := s.nextBatchUID()
-	t.Status, t.StartedAt, t.BatchUID = statusProcessing, &now, &batch
-	if err := s.q.update([]task{t}, func(tx *bolt.Tx) error { return setCounter(tx, metaNextBatch, batch+1) }); err != nil {
+	for i := range group {
+		group[i].Status, group[i].StartedAt, group[i].BatchUID = statusProcessing, &now, &batch
+	}
+	if err := s.q.update(group, func(tx *bolt.Tx) error { return setCounter(tx, metaNextBatch, batch+1) }); err != nil {
 		return err
 	}
-	var p payload
 	var out outcome
-	if err := s.st.payload(t.UID, &p); err != nil {
-		out.err = internalErr(err)
-	} else {
-		out = s.execute(ctx, &t, &p)
+	switch {
+	case loadErr != nil:
+		out.err = internalErr(loadErr)
+	case first.Type == kindDocumentAdditionOrUpdate:
+		out = s.execAddDocuments(ctx, group, ps)
+	default:
+		out = s.execute(ctx, &group[0], ps[0])
 	}
 	if ctx.Err() != nil && errors.Is(out.err, context.Canceled) {
 		return ctx.Err()
 	}
-	if out.details != nil {
-		t.Details = out.details
-	}
-	status := statusSucceeded
-	if out.err != nil {
-		status = statusFailed
-		t.Error = s.toMeili(out.err)
-		if t.Error.Code == meili.CodeInternal {
-			s.log.Error("task failed", "task", t.UID, "type", t.Type, "err", out.err)
-		}
-	}
-	t.finish(status, time.Now().UTC())
-	if err := s.q.update([]task{t}, out.commit); err != nil {
+	s.settle(group, out)
+	if err := s.q.update(group, out.commit); err != nil {
 		return err
 	}
 	if out.publish != nil {
 		out.publish()
 	}
-	s.hooks.finished(t)
-	s.log.Debug("task finished", "task", t.UID, "type", t.Type, "index", t.index(), "status", t.Status, "duration", t.FinishedAt.Sub(*t.StartedAt))
+	for _, t := range group {
+		s.hooks.finished(t)
+		s.log.Debug("task finished", "task", t.UID, "type", t.Type, "index", t.index(), "status", t.Status, "duration", t.FinishedAt.Sub(*t.StartedAt))
+	}
 	return nil
+}
+
+// settle gives every task of a batch its details and final status; an
+// error fails the whole batch, as in Meilisearch.
+func (s *Server) settle(group []task, out outcome) {
+	var me *meili.Error
+	if out.err != nil {
+		me = s.toMeili(out.err)
+		if me.Code == meili.CodeInternal {
+			s.log.Error("task failed", "task", group[0].UID, "type", group[0].Type, "err", out.err)
+		}
+	}
+	now := time.Now().UTC()
+	for i := range group {
+		switch {
+		case i < len(out.perTask):
+			group[i].Details = out.perTask[i]
+		case out.details != nil:
+			group[i].Details = out.details
+		}
+		status := statusSucceeded
+		if me != nil {
+			status, group[i].Error = statusFailed, me
+		}
+		group[i].finish(status, now)
+	}
+}
+
+// maxBatchDocuments bounds how many documents one autobatch applies.
+const maxBatchDocuments = 200_000
+
+// gather returns the tasks to process with first: first alone, or, for a
+// document addition, the run of enqueued additions to the same index with
+// the same options right after it (Meilisearch's autobatching).
+func (s *Server) gather(first task, p0 *payload, loadErr error) ([]task, []*payload) {
+	group, ps := []task{first}, []*payload{p0}
+	if loadErr != nil || first.Type != kindDocumentAdditionOrUpdate || p0.SkipCreation || s.cfg.MaxBatchTasks < 2 {
+		return group, ps
+	}
+	docs := len(p0.Documents)
+	same := func(t *task) bool { return t.Type == kindDocumentAdditionOrUpdate && t.index() == first.index() }
+	for _, next := range s.q.following(first.UID, s.cfg.MaxBatchTasks-1, same) {
+		p := new(payload)
+		if s.st.payload(next.UID, p) != nil || p.Replace != p0.Replace || p.PrimaryKey != p0.PrimaryKey ||
+			p.SkipCreation || docs+len(p.Documents) > maxBatchDocuments {
+			break
+		}
+		docs += len(p.Documents)
+		group, ps = append(group, next), append(ps, p)
+	}
+	return group, ps
 }
 
 func (s *Server) nextBatchUID() uint64 {
@@ -107,8 +157,6 @@ func (s *Server) execute(ctx context.Context, t *task, p *payload) outcome {
 		return s.execDeleteIndex(t)
 	case kindIndexSwap:
 		return s.execSwap(t, p)
-	case kindDocumentAdditionOrUpdate:
-		return s.execAddDocuments(ctx, t, p)
 	case kindDocumentDeletion:
 		return s.execDeleteDocuments(ctx, t, p)
 	case kindSettingsUpdate:
