@@ -52,9 +52,9 @@
 //     log entry here, because that needs a batch command type of the fsm.
 //   - ClusterKey: the secret of the internal routes (constant-time compare;
 //     empty leaves them open, for dev, with a warning). With GossipEncrypt
-//     it also keys memberlist (AES-256, sha256("miroir-gossip"+key)); raft
-//     traffic is not encrypted by this package (a TLS StreamLayer is the
-//     documented production step).
+//     it also keys memberlist (AES-256, sha256("miroir-gossip"+key)).
+//     RaftTLS runs raft over (mutual) TLS; HTTPTLS makes forwarding use
+//     https. All off by default (dev); production turns them on.
 //   - Metrics on the Registerer given to New: miroir_raft_* gauges read
 //     from raft at scrape time (state, leader, term, last log/commit/applied
 //     index, last contact seconds, voters),
@@ -74,7 +74,7 @@
 // # Test helpers
 //
 // cluster/clustertest runs in-process clusters on 127.0.0.1:0 with
-// TestConfig (raft at 200 ms; 50 ms flapped under -race on the shared
+// TestConfig (raft at 300 ms; 50 ms flapped under -race on the shared
 // machine): MakeCluster, WaitForLeader(Among), WaitForVoters, EnsureSame,
 // Kill/Stop/Restart on the same data dir and addresses, AddPeer,
 // Partition/Disconnect/Heal, and KV, a small deterministic FSM.

@@ -50,12 +50,20 @@ func newForwardClient(cfg Config) *http.Client {
 	return &http.Client{
 		Transport: &http.Transport{
 			DialContext:         (&net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			TLSClientConfig:     cfg.HTTPTLS,
 			MaxIdleConns:        256,
 			MaxIdleConnsPerHost: 128,
 			IdleConnTimeout:     90 * time.Second,
 		},
 		Timeout: cfg.ApplyTimeout + time.Second,
 	}
+}
+
+func (p *Peer) internalURL(httpAddr, path string) string {
+	if p.cfg.HTTPTLS != nil {
+		return "https://" + httpAddr + path
+	}
+	return "http://" + httpAddr + path
 }
 
 func (p *Peer) forwardApply(ctx context.Context, httpAddr string, cmd []byte) (Applied, error) {
@@ -77,7 +85,7 @@ func (p *Peer) forwardApply(ctx context.Context, httpAddr string, cmd []byte) (A
 func (p *Peer) callInternal(ctx context.Context, httpAddr, path string, body []byte, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.ApplyTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+httpAddr+path, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.internalURL(httpAddr, path), bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("forward to %s: %w", httpAddr, err)
 	}

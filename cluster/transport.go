@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -22,13 +23,14 @@ import (
 type tcpStreamLayer struct {
 	ln        net.Listener
 	advertise net.Addr
+	tls       *tls.Config // nil: plain TCP
 
 	mu       sync.Mutex
 	accepted map[net.Conn]struct{}
 	closed   bool
 }
 
-func newTCPStreamLayer(bind, advertise string) (*tcpStreamLayer, error) {
+func newTCPStreamLayer(bind, advertise string, tlsConf *tls.Config) (*tcpStreamLayer, error) {
 	var adv net.Addr
 	if advertise != "" {
 		a, err := net.ResolveTCPAddr("tcp", advertise)
@@ -41,7 +43,7 @@ func newTCPStreamLayer(bind, advertise string) (*tcpStreamLayer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raft transport on %s: %w", bind, err)
 	}
-	l := &tcpStreamLayer{ln: ln, advertise: adv, accepted: map[net.Conn]struct{}{}}
+	l := &tcpStreamLayer{ln: ln, advertise: adv, tls: tlsConf, accepted: map[net.Conn]struct{}{}}
 	if a, ok := l.Addr().(*net.TCPAddr); !ok || a.IP == nil || a.IP.IsUnspecified() {
 		_ = ln.Close()
 		return nil, errors.New("raft address is unspecified (0.0.0.0): set the raft advertise address")
@@ -59,6 +61,9 @@ func (l *tcpStreamLayer) Accept() (net.Conn, error) {
 	if l.closed {
 		_ = c.Close()
 		return nil, net.ErrClosed
+	}
+	if l.tls != nil {
+		c = tls.Server(c, l.tls)
 	}
 	tc := &trackedConn{Conn: c, layer: l}
 	l.accepted[tc] = struct{}{}
@@ -102,13 +107,17 @@ func (l *tcpStreamLayer) Addr() net.Addr {
 }
 
 func (l *tcpStreamLayer) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
-	return (&net.Dialer{Timeout: timeout}).Dial("tcp", string(addr))
+	d := &net.Dialer{Timeout: timeout}
+	if l.tls == nil {
+		return d.Dial("tcp", string(addr))
+	}
+	return tls.DialWithDialer(d, "tcp", string(addr), l.tls)
 }
 
 // newRaftTransport builds raft's network transport over the stream layer,
 // decorated by Config.WrapStreamLayer when set.
 func (p *Peer) newRaftTransport() (*raft.NetworkTransport, error) {
-	layer, err := newTCPStreamLayer(p.cfg.RaftBindAddr, p.cfg.RaftAdvertiseAddr)
+	layer, err := newTCPStreamLayer(p.cfg.RaftBindAddr, p.cfg.RaftAdvertiseAddr, p.cfg.RaftTLS)
 	if err != nil {
 		return nil, err
 	}
