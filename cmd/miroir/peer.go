@@ -198,10 +198,28 @@ func (p *peer) shutdown(ctx context.Context) error {
 			p.loops.Wait()
 			_ = p.px.Close()
 		}
-		clErr := p.cl.Close()
-		p.stopErr = errors.Join(httpErr, clErr)
+		p.stopErr = errors.Join(httpErr, p.closeCluster(ctx))
 	})
 	return p.stopErr
+}
+
+// errShutdownStuck reports a cluster shutdown that did not finish in time.
+var errShutdownStuck = errors.New("cluster shutdown did not finish in time; giving up (the raft log is crash-safe)")
+
+// closeCluster closes the cluster peer, waiting at most until ctx ends: a
+// raft shutdown can hang on a replication stream to an unresponsive peer,
+// and a stuck SIGTERM is worse than an unclean exit, which raft-boltdb
+// survives like a crash.
+func (p *peer) closeCluster(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- p.cl.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		p.logger.Error("cluster shutdown stuck", "err", ctx.Err())
+		return fmt.Errorf("%w: %w", errShutdownStuck, ctx.Err())
+	}
 }
 
 func (p *peer) stopHTTP(ctx context.Context) error {
