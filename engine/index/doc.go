@@ -6,19 +6,33 @@
 //
 // # Contract with package engine
 //
-//	settings, err := index.SettingsFromJSON(meiliSettings) // any value with Meilisearch's settings JSON
-//	idx, err := index.Open(dir, primaryKey, settings)     // primaryKey may be "" (set by the first batch)
-//	res, err := idx.Apply(ctx, index.Batch{TaskUID: uid, Kind: index.KindUpsert, Documents: docs})
-//	uid := idx.AppliedTaskUID()  // replay every task with a larger uid after a restart
-//	doc, err := idx.Get(id, fields)            // ErrDocumentNotFound (a *meili.Error document_not_found)
-//	page, err := idx.Fetch(index.FetchQuery{Offset, Limit, Fields, Filter, IDs, Sort})
-//	sr, err := idx.Search(q *meili.SearchQuery) // (*meili.SearchResult, error)
+//	settings, err := index.SettingsFromJSON(meiliSettings) // Meilisearch settings JSON, or a value marshalling to it
+//	idx, err := index.Open(dir, primaryKey, settings)     // primaryKey may be "" (set or inferred by the first batch)
+//	res, err := idx.Apply(ctx, index.Batch{TaskUID: uid, Kind: index.KindUpsert, Documents: docs}) // BatchResult{IndexedDocuments, DeletedDocuments, PrimaryKey}
+//	uid := idx.AppliedTaskUID()                 // replay every task with a larger uid after a restart
+//	pk := idx.PrimaryKey()
+//	doc, err := idx.Get(id, fields)             // json.RawMessage; *meili.Error document_not_found when absent
+//	page, err := idx.Fetch(index.FetchQuery{Offset, Limit, Fields, Filter, IDs, Sort}) // *FetchResult{Results, Total}
+//	sr, err := idx.Search(q *meili.SearchQuery) // *meili.SearchResult
+//	rr, err := idx.SearchRanked(q)              // *RankedResult: Search plus what Federate needs
+//	fed := index.Federate(parts []index.FederatedPart, f *meili.Federation) // federated multi-search merge
 //	fr, err := idx.FacetSearch(q *meili.FacetSearchQuery)
-//	st := idx.Stats()                           // NumberOfDocuments, FieldDistribution, IsIndexing, RawDocumentDBSize
+//	st := idx.Stats()                           // Stats{NumberOfDocuments, RawDocumentDBSize, IsIndexing, FieldDistribution}
 //	s := idx.Settings()
-//	err = idx.UpdateSettings(taskUID, s)        // durable; re-indexes in memory
+//	err = idx.UpdateSettings(taskUID, s)        // durable with the task uid; re-indexes in memory
 //	err = idx.Close(); err = idx.Destroy()      // Destroy closes and removes dir
-//	fed := index.Federate(parts, fed)          // federated multi-search merge, see federate.go
+//
+// # Storage and search structures
+//
+// Every document is stored whole, byte for byte, in a bleve scorch index
+// under dir (a stored, unindexed field), with the applied task uid, the
+// primary key and the settings in bleve's internal store, all written in
+// the same batch. Search runs on an in-memory positional inverted index
+// (term -> document, attribute, word position) and per-document flattened
+// values, rebuilt from the stored documents at Open and updated by Apply
+// after the write is durable. Candidate retrieval is exact, never capped:
+// every dictionary word within the typo budget or sharing the prefix of
+// the last query word contributes all its postings.
 //
 // Apply semantics:
 //   - A Batch is one task: TaskUID plus exactly one Kind (KindUpsert replaces

@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 
@@ -96,6 +97,17 @@ func (f *formatter) hit(h hit) json.RawMessage {
 			writeKey(&b, mb.Key)
 			b.Write(mb.Value)
 		}
+	}
+	for _, s := range f.p.sorts {
+		if !s.geo {
+			continue
+		}
+		if v := sortValueOf(f.m, d, s); v.kind == sortNum {
+			sep()
+			writeKey(&b, "_geoDistance")
+			b.WriteString(strconv.FormatInt(int64(math.Round(v.num)), 10))
+		}
+		break
 	}
 	q := f.p.q
 	if len(f.highlight) > 0 || len(f.crop) > 0 {

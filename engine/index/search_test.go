@@ -179,7 +179,7 @@ func TestGeoRadiusFilterAndSort(t *testing.T) {
 		`{"id":2,"_geo":{"lat":51.5074,"lng":-0.1278}}`,
 		`{"id":3,"_geo":{"lat":48.86,"lng":2.35}}`)
 	_, hits := search(t, idx, `{"filter":"_geoRadius(48.8566, 2.3522, 2000)","sort":["_geoPoint(48.8566, 2.3522):asc"]}`)
-	if fmt.Sprint(ids(hits)) != "[1 3]" {
-		t.Errorf("geo: %v", ids(hits))
+	if fmt.Sprint(ids(hits)) != "[1 3]" || hits[0]["_geoDistance"].(float64) != 0 || hits[1]["_geoDistance"].(float64) != 411 {
+		t.Errorf("geo: %v %v", ids(hits), hits)
 	}
 }
