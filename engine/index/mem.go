@@ -45,8 +45,10 @@ type mem struct {
 	dict       *dictionary       // every term ever indexed (some may have only dead postings)
 
 	orderMu sync.Mutex // guards the primary-key order cache below
-	order   []uint32   // live slots in primary-key order; nil after a write
+	order   []uint32   // slots in primary-key order (may hold dead slots until settled)
 	pkRank  []uint32   // slot -> index in order
+	added   []uint32   // slots put since order was settled
+	dirty   bool       // order needs settling
 	columns map[uint32]*column
 }
 
@@ -95,7 +97,7 @@ func (m *mem) put(id string, raw []byte, fields []field) {
 	d := &docRec{id: id, raw: raw, fields: fields, alive: true}
 	m.docs = append(m.docs, d)
 	m.alive = append(m.alive, true)
-	m.order, m.columns = nil, nil
+	m.added, m.dirty, m.columns = append(m.added, slot), true, nil
 	m.byID[id] = slot
 	m.live++
 	for i := range fields {
@@ -166,7 +168,7 @@ func (m *mem) remove(id string) bool {
 	}
 	d.alive, d.raw, d.fields, d.words = false, nil, nil, nil
 	m.alive[slot] = false
-	m.order, m.columns = nil, nil
+	m.dirty, m.columns = true, nil
 	delete(m.byID, id)
 	m.live--
 	return true
@@ -200,16 +202,27 @@ func (m *mem) rebuild(cfg *config) *mem {
 func (m *mem) sortedSlots() ([]uint32, []uint32) {
 	m.orderMu.Lock()
 	defer m.orderMu.Unlock()
-	if m.order != nil {
+	if !m.dirty {
 		return m.order, m.pkRank
 	}
+	// Sort only the slots added since the last settle, then merge them
+	// with the previous order, dropping dead slots.
+	less := func(a, b uint32) bool { return lessID(m.docs[a].id, m.docs[b].id) }
+	sort.Slice(m.added, func(i, j int) bool { return less(m.added[i], m.added[j]) })
 	out := make([]uint32, 0, m.live)
-	for slot, d := range m.docs {
-		if d.alive {
-			out = append(out, uint32(slot))
+	i, j := 0, 0
+	for i < len(m.order) || j < len(m.added) {
+		var s uint32
+		if j >= len(m.added) || (i < len(m.order) && less(m.order[i], m.added[j])) {
+			s, i = m.order[i], i+1
+		} else {
+			s, j = m.added[j], j+1
+		}
+		if m.alive[s] {
+			out = append(out, s)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return lessID(m.docs[out[i]].id, m.docs[out[j]].id) })
+	m.added, m.dirty = nil, false
 	rank := make([]uint32, len(m.docs))
 	for i, s := range out {
 		rank[s] = uint32(i)
