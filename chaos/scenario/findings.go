@@ -15,7 +15,10 @@ func Findings() []Finding {
 			"physical index (down or slow when the index was created, or the create ended in `miroir_no_quorum`) makes " +
 			"the whole task fail. Document deletes on such a node fail the same way. Node-level `index_not_found` on " +
 			"delete should count as done, and index creation should be repaired on nodes that missed it.",
-			"leader-sigkill, leader-and-node-sigkill (porcupine: metadata writes not linearizable)"},
+			"leader-sigkill, leader-and-node-sigkill, node-sigkill-rg2 (porcupine: metadata writes not linearizable); " +
+				"deterministic reproduction: `MIROIR_CHAOS=1 go test -run TestDeleteIndexSucceedsAfterANodeMissedItsCreation " +
+				"./chaos/scenario`, which also shows the create of a fresh index with one node down failing with " +
+				"`index_already_exists`"},
 		{"admin / cluster (metadata reads)", "Metadata reads (`GET /_miroir/nodes/{id}`, index settings, `GET /tasks/{uid}`) " +
 			"are answered from the local FSM without a read barrier: a follower lags, and a peer restarted on its data " +
 			"dir is ready (member + knows a leader) before it has replayed its log, so for seconds it answers " +
