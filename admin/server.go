@@ -65,10 +65,6 @@ func New(cfg Config, deps Deps, logger *slog.Logger, reg prometheus.Registerer) 
 // Handler is the whole routed handler, for tests and embedding.
 func (s *Server) Handler() http.Handler { return s.echo }
 
-// Echo exposes the router so that later layers (the Meilisearch data path)
-// can mount their routes before Serve is called. Not safe after Serve.
-func (s *Server) Echo() *echo.Echo { return s.echo }
-
 // Serve serves HTTP on ln until Shutdown; it returns nil after a clean
 // Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
