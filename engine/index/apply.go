@@ -267,7 +267,18 @@ func (x *Index) commit(taskUID uint64, p *plan) (BatchResult, error) {
 		}
 		w.internal[string(keyPrimaryKey)] = []byte(p.pk)
 	}
-	if err := x.st.apply(w); err != nil {
+	// Tokenize while the store persists; publish only once it is durable.
+	tokens := make([][][]ftok, len(p.order))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i, id := range p.order {
+			tokens[i] = tokenizeFields(x.mem.cfg, p.flat[id])
+		}
+	}()
+	err := x.st.apply(w)
+	<-done
+	if err != nil {
 		return BatchResult{}, err
 	}
 	x.mu.Lock()
@@ -277,8 +288,8 @@ func (x *Index) commit(taskUID uint64, p *plan) (BatchResult, error) {
 			res.DeletedDocuments++
 		}
 	}
-	for _, id := range p.order {
-		x.mem.put(id, p.put[id], p.flat[id])
+	for i, id := range p.order {
+		x.mem.putTokens(id, p.put[id], p.flat[id], tokens[i])
 	}
 	if p.newPK {
 		x.primaryKey = p.pk

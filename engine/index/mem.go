@@ -92,6 +92,43 @@ func (m *mem) fieldID(path string) uint16 {
 
 // put indexes a document, replacing any previous version.
 func (m *mem) put(id string, raw []byte, fields []field) {
+	m.putTokens(id, raw, fields, tokenizeFields(m.cfg, fields))
+}
+
+// ftok is one word of a field, ready to post.
+type ftok struct {
+	term string
+	pos  uint16
+}
+
+// tokenizeFields splits the searchable fields of a document into words; it
+// touches no shared state, so Apply runs it while the store writes.
+func tokenizeFields(cfg *config, fields []field) [][]ftok {
+	out := make([][]ftok, len(fields))
+	for i, f := range fields {
+		if _, ok := cfg.searchWeight(f.path); !ok {
+			continue
+		}
+		out[i] = []ftok{}
+		pos := 0
+		for _, l := range f.leaves {
+			if l.kind != leafString && l.kind != leafNumber && l.kind != leafBool {
+				continue
+			}
+			toks, next := tokenize(l.str, pos)
+			for _, t := range toks {
+				out[i] = append(out[i], ftok{term: t.term, pos: uint16(t.pos)})
+			}
+			if pos = next; pos > maxFieldWords {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// putTokens indexes a document whose fields are already tokenized.
+func (m *mem) putTokens(id string, raw []byte, fields []field, tokens [][]ftok) {
 	m.remove(id)
 	slot := uint32(len(m.docs))
 	d := &docRec{id: id, raw: raw, fields: fields, alive: true}
@@ -102,15 +139,19 @@ func (m *mem) put(id string, raw []byte, fields []field) {
 	m.live++
 	for i := range fields {
 		fields[i].pid = m.pathID(fields[i].path)
-	}
-	for _, f := range fields {
-		m.paths[f.path]++
-		if _, ok := m.cfg.searchWeight(f.path); !ok {
+		m.paths[fields[i].path]++
+		if tokens[i] == nil {
 			continue
 		}
-		fid := m.fieldID(f.path)
-		n := m.indexField(slot, fid, f)
-		d.words = append(d.words, fieldWords{fid: fid, count: uint16(min(n, maxFieldWords))})
+		fid := m.fieldID(fields[i].path)
+		for _, t := range tokens[i] {
+			list, ok := m.terms[t.term]
+			if !ok {
+				m.dict.add(t.term)
+			}
+			m.terms[t.term] = append(list, posting{slot: slot, fid: fid, pos: t.pos})
+		}
+		d.words = append(d.words, fieldWords{fid: fid, count: uint16(min(len(tokens[i]), maxFieldWords))})
 	}
 	m.fieldDistFix(d, +1)
 }
@@ -129,29 +170,6 @@ func (m *mem) fieldDistFix(d *docRec, sign int) {
 			delete(m.fieldDist, top)
 		}
 	}
-}
-
-func (m *mem) indexField(slot uint32, fid uint16, f field) int {
-	pos, words := 0, 0
-	for _, l := range f.leaves {
-		if l.kind != leafString && l.kind != leafNumber && l.kind != leafBool {
-			continue
-		}
-		toks, next := tokenize(l.str, pos)
-		for _, t := range toks {
-			list, ok := m.terms[t.term]
-			if !ok {
-				m.dict.add(t.term)
-			}
-			m.terms[t.term] = append(list, posting{slot: slot, fid: fid, pos: uint16(t.pos)})
-		}
-		words += len(toks)
-		pos = next
-		if pos > maxFieldWords {
-			break
-		}
-	}
-	return words
 }
 
 func (m *mem) remove(id string) bool {
