@@ -25,7 +25,9 @@ func Findings() []Finding {
 			"`miroir_node_not_found` for nodes registered long before, and task statuses go back (processing -> enqueued). " +
 			"Readiness could wait until the applied index reaches the commit index seen at start; reads could offer " +
 			"a linearizable mode (VerifyLeader / ReadIndex).",
-			"every peer-fault scenario (reads-included porcupine check, task checker; reported as known)"},
+			"every peer-fault scenario (reads-included porcupine check, task checker; reported as known); " +
+				"deterministic reproduction: `MIROIR_CHAOS=1 go test -run TestRestartedPeerAnswersNoStaleMetadataOnceReady " +
+				"./chaos/scenario` (200 registrations, restart a follower, the first read after ready answers 404)"},
 		{"proxy (settings)", "A settings update on a missing index creates the index, then applies the settings, in " +
 			"two visible steps: a concurrent read sees the index with default settings, and when a concurrent delete " +
 			"lands in between, the settings task fails with `index_not_found` although it did create the index. In " +

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -72,3 +73,41 @@ func TestDeleteIndexSucceedsAfterANodeMissedItsCreation(t *testing.T) {
 		t.Fatal("the index is still there after its deletion succeeded")
 	}
 }
+
+// TestRestartedPeerAnswersNoStaleMetadataOnceReady reproduces finding 2 of
+// docs/chaos.md: a peer restarted on its data dir reports ready while its
+// FSM still replays the log, and then answers not-found for a node that was
+// registered long before.
+func TestRestartedPeerAnswersNoStaleMetadataOnceReady(t *testing.T) {
+	if os.Getenv("MIROIR_CHAOS") != "1" {
+		t.Skip("chaos regression: runs with MIROIR_CHAOS=1")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cfg := harness.DefaultConfig()
+	cfg.Dir, cfg.Binary, cfg.Nodes = t.TempDir(), caps.Binary, 0
+	c := harness.StartT(t, ctx, cfg)
+	const n = 200 // enough log for the replay to take a moment
+	for i := range n {
+		body := []byte(`{"id":"stale-` + itoa(i) + `","address":"http://127.0.0.1:9","replicaGroup":"stale"}`)
+		if _, code, err := c.Admin.Call(ctx, "POST", c.Peers[0].HTTPAddr, "/_miroir/nodes", body); err != nil || code != 201 {
+			t.Fatalf("register node %d: %d %v", i, code, err)
+		}
+	}
+	if _, err := c.WaitConverged(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p := c.Peers[1]
+	if err := p.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WaitReady(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	b, code, err := c.Admin.Call(ctx, "GET", p.HTTPAddr, "/_miroir/nodes/stale-"+itoa(n-1), nil)
+	if err != nil || code != 200 {
+		t.Fatalf("right after ready, %s answers %d %s for a node registered before its restart", p.Name, code, b)
+	}
+}
+
+func itoa(i int) string { return fmt.Sprint(i) }
