@@ -16,7 +16,7 @@ func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error
 	ff := failoverFlags{}
 	mf := memoryFlags{}
 	fs := env.flags()
-	fs.StringVar(&skip, "skip", "", "measurements to skip, comma-separated (gobench,search,ingest,failover,memory,scale)")
+	fs.StringVar(&skip, "skip", "", "measurements to skip, comma-separated (gobench,search,ingest,failover,memory,heap,scale)")
 	fs.DurationVar(&sf.duration, "duration", 5*time.Second, "length of one closed-loop search run")
 	fs.IntVar(&sf.pairs, "pairs", 20, "rounds of the query set for the paired overhead measurement")
 	fs.StringVar(&inf.rf2, "rf2-args", "--default-rf 2", "extra `miroir serve` flags that make the replica group RF=2")
@@ -47,6 +47,7 @@ func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error
 		{"ingest", func() ([]section, error) { return ingestSections(ctx, env, docs, inf) }},
 		{"failover", func() ([]section, error) { return failoverSections(ctx, env, ff) }},
 		{"memory", func() ([]section, error) { return memorySections(ctx, env, mf) }},
+		{"heap", func() ([]section, error) { return heapSections(ctx, env, mf.tasks) }},
 		{"scale", func() ([]section, error) {
 			return scaleSections(ctx, env, docs, scaleFlags{factors: factors, batch: 1000, duration: sf.duration})
 		}},

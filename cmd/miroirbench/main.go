@@ -38,6 +38,7 @@ func commands() []command {
 		{"failover", "time from SIGKILL of the leader peer to the first write through a survivor", runFailover},
 		{"memory", "RSS of a peer idle and with 100,000 retained tasks", runMemory},
 		{"scale", "ingest rate and search latency at 1x, 4x, 16x the corpus on 3 nodes", runScale},
+		{"heap", "heap profile of the replicated state holding 100,000 finished tasks (in process)", runHeap},
 		{"gobench", "the packages' go test benchmarks (raft, merge, engine, fsm)", runGoBench},
 		{"all", "every measurement above, then the generated block of docs/benchmarks.md", runAll},
 	}
