@@ -22,8 +22,13 @@ type proc struct {
 	done                                  chan error
 }
 
+// buildBinary builds the miroir binary, or uses MIROIR_BIN when set (a
+// binary built from this tree, e.g. by make build).
 func buildBinary(t *testing.T) string {
 	t.Helper()
+	if bin := os.Getenv("MIROIR_BIN"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(t.TempDir(), "miroir")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
@@ -158,9 +163,13 @@ func TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-process test builds the binary and runs 3 peers")
 	}
+	start := time.Now()
+	phase := func(what string) { t.Logf("%-28s at %v", what, time.Since(start).Round(time.Millisecond)) }
 	bin := buildBinary(t)
+	phase("binary ready")
 	procs := startProcs(t, bin)
 	leaderID := waitForLeader(t, procs, "")
+	phase("leader elected")
 	for _, p := range procs {
 		if _, err := (chaos.ControlClient{Addr: p.ctl}).Stats(context.Background()); err != nil {
 			t.Fatalf("%s chaos control: %v", p.id, err)
@@ -176,13 +185,16 @@ func TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping(t *testing.T) {
 		}
 	}
 	_ = killed.signal(t, syscall.SIGKILL)
+	phase("leader killed")
 	survivors := without(procs, killed)
 	waitForLeader(t, survivors, killed.id)
+	phase("new leader")
 	registerNode(t, survivors, "n3")
 
 	before := strings.Count(killed.logText(t), "bootstrapped cluster")
 	killed.start(t, bin, joinsFor(procs, killed))
 	waitConverged(t, procs, 3)
+	phase("converged after restart")
 	if after := strings.Count(killed.logText(t), "bootstrapped cluster"); after != before {
 		t.Fatalf("%s bootstrapped again after restart", killed.id)
 	}
@@ -191,6 +203,7 @@ func TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping(t *testing.T) {
 			t.Fatalf("%s exited uncleanly on SIGTERM: %v", p.id, err)
 		}
 	}
+	phase("all stopped")
 }
 
 func without(procs []*proc, x *proc) []*proc {
