@@ -22,12 +22,14 @@ type client struct {
 	next int
 
 	lastPeer string // peer of the last request (see pick)
+	mix      Mix    // this client's operation weights
 }
 
 func (w *Workload) newClient(id int) *client {
 	return &client{
 		id: id, w: w,
 		rng:  rand.New(rand.NewPCG(w.cfg.Seed, uint64(id))),
+		mix:  w.cfg.Mix,
 		docs: map[string]map[string]*docState{},
 		ids:  map[string][]string{},
 	}
@@ -52,7 +54,7 @@ func (c *client) loop(ctx context.Context) {
 
 // step runs one operation chosen by the mix.
 func (c *client) step(ctx context.Context) {
-	m := c.w.cfg.Mix
+	m := c.mix
 	ops := []struct {
 		weight int
 		run    func(context.Context)

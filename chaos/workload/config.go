@@ -30,6 +30,10 @@ type Config struct {
 	MasterKey, AdminKey string
 	// Clients is the number of concurrent clients. Default 4.
 	Clients int
+	// Readers are extra clients that only search, so read
+	// availability is measured even while every writer waits on a stuck
+	// task. Default 2 (0 in admin mode, where there is nothing to read).
+	Readers int
 	// Seed makes the choice of operations reproducible (timing is not).
 	Seed uint64
 	// Name prefixes every index and node id, so runs never collide.
@@ -59,7 +63,7 @@ type Config struct {
 // DefaultConfig returns the defaults; Peers and keys must still be set.
 func DefaultConfig() Config {
 	return Config{
-		Clients: 4, Seed: 1, Name: "chaos", DocIndexes: 2, MetaIndexes: 3, Doomed: true,
+		Clients: 4, Readers: 2, Seed: 1, Name: "chaos", DocIndexes: 2, MetaIndexes: 3, Doomed: true,
 		DoomAfter: 2 * time.Second, Mix: DataMix(), Batch: 4, Interval: 20 * time.Millisecond,
 		RequestTimeout: 3 * time.Second, TaskTimeout: 15 * time.Second, PollInterval: 50 * time.Millisecond,
 	}

@@ -70,8 +70,11 @@ func (w *Workload) MetaIndexes() []string {
 // finished its current operation.
 func (w *Workload) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	for i := range w.cfg.Clients {
+	for i := range w.cfg.Clients + w.readers() {
 		c := w.newClient(i + 1)
+		if i >= w.cfg.Clients {
+			c.mix = Mix{Search: 1} // readers own no ids to get
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -92,6 +95,15 @@ func (w *Workload) Run(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+}
+
+// readers is the number of read-only clients: none when there are no doc
+// indexes to read.
+func (w *Workload) readers() int {
+	if w.cfg.DocIndexes == 0 {
+		return 0
+	}
+	return w.cfg.Readers
 }
 
 // peer picks the SDK client of a random peer.
