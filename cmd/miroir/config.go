@@ -35,6 +35,7 @@ type peerConfig struct {
 	MasterKey           string        `yaml:"master_key"`
 	NodeKey             string        `yaml:"node_key"`
 	GossipEncrypt       bool          `yaml:"gossip_encrypt"`
+	DefaultRF           int           `yaml:"default_rf"`
 	HoldTimeout         time.Duration `yaml:"hold_timeout"`
 	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
 	LogLevel            string        `yaml:"log_level"`
@@ -51,6 +52,7 @@ func defaultPeerConfig() peerConfig {
 		HTTPAddr:        "127.0.0.1:7700",
 		RaftAddr:        "127.0.0.1:7710",
 		GossipAddr:      "127.0.0.1:7720",
+		DefaultRF:       1,
 		HoldTimeout:     5 * time.Second,
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
@@ -81,6 +83,7 @@ func settings() []setting {
 		{"master-key", "MIROIR_MASTER_KEY", "Meilisearch master key clients use", func(c *peerConfig) any { return &c.MasterKey }},
 		{"node-key", "MIROIR_NODE_KEY", "key miroir uses to reach the nodes", func(c *peerConfig) any { return &c.NodeKey }},
 		{"gossip-encrypt", "MIROIR_GOSSIP_ENCRYPT", "encrypt gossip with a key derived from the cluster key", func(c *peerConfig) any { return &c.GossipEncrypt }},
+		{"default-rf", "MIROIR_DEFAULT_RF", "replication factor (1-3) of a replica group created by its first node", func(c *peerConfig) any { return &c.DefaultRF }},
 		{"hold-timeout", "MIROIR_HOLD_TIMEOUT", "how long a write waits for a leader before 503", func(c *peerConfig) any { return &c.HoldTimeout }},
 		{"shutdown-timeout", "MIROIR_SHUTDOWN_TIMEOUT", "bound on a graceful shutdown", func(c *peerConfig) any { return &c.ShutdownTimeout }},
 		{"log-level", "MIROIR_LOG_LEVEL", "debug, info, warn or error", func(c *peerConfig) any { return &c.LogLevel }},
@@ -230,6 +233,9 @@ func (c peerConfig) validate() error {
 	}
 	if c.GossipEncrypt && c.ClusterKey == "" {
 		bad("gossip-encrypt needs a cluster key (--cluster-key or MIROIR_CLUSTER_KEY)")
+	}
+	if c.DefaultRF < 1 || c.DefaultRF > 3 {
+		bad("default-rf must be 1, 2 or 3, got %d", c.DefaultRF)
 	}
 	if c.HoldTimeout <= 0 || c.ShutdownTimeout <= 0 {
 		bad("hold-timeout and shutdown-timeout must be positive")

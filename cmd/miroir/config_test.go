@@ -34,6 +34,7 @@ func TestServeRefusesInvalidConfigurationWithClearMessages(t *testing.T) {
 		{"bad log level", []string{"--id", "p1", "--admin-key", key, "--log-level", "loud"}, "log-level must be"},
 		{"negative expect", []string{"--id", "p1", "--admin-key", key, "--bootstrap-expect", "-1"}, "bootstrap-expect must be 0"},
 		{"encrypt without key", []string{"--id", "p1", "--admin-key", key, "--gossip-encrypt"}, "gossip-encrypt needs a cluster key"},
+		{"rf out of range", []string{"--id", "p1", "--admin-key", key, "--default-rf", "4"}, "default-rf must be 1, 2 or 3"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

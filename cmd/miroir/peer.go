@@ -77,7 +77,7 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 		return nil, err
 	}
 	acfg := admin.DefaultConfig()
-	acfg.AdminKey = cfg.AdminKey
+	acfg.AdminKey, acfg.DefaultRF = cfg.AdminKey, cfg.DefaultRF
 	deps := admin.Deps{Consensus: consensus{cl}, State: fsmState{f}, Commands: commands{}, Gatherer: reg, Data: px}
 	srv, err := admin.New(acfg, deps, plog, reg)
 	if err != nil {
