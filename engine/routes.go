@@ -49,6 +49,8 @@ func (s *Server) routes() *echo.Echo {
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
 	e.Use(compressResponse)
+	// Meilisearch answers any origin, so browser dashboards work.
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: []string{"*"}, MaxAge: 86400}))
 	e.Use(s.bodyLimit)
 	e.Use(decompress)
 	s.routeCore(e)
