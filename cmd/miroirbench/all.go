@@ -28,7 +28,7 @@ func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error
 	if err := env.parse(fs, args); err != nil {
 		return nil, err
 	}
-	sf.batch, mf.conc = 1000, 64
+	sf.batch, mf.conc = 1000, 128
 	skipped := map[string]bool{}
 	for _, s := range strings.Split(skip, ",") {
 		skipped[strings.TrimSpace(s)] = true

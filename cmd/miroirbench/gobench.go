@@ -46,6 +46,7 @@ func goBenches() []goBench {
 		{pkg: "./proxy/", pattern: "^BenchmarkMerge", benchtime: "1s", budgets: []budget{
 			{"BenchmarkMerge3x1000", "ns/op", 200000, true, "< 0.2 ms per merge of 3 x 1,000 hits"},
 		}},
+		{pkg: "./proxy/", pattern: "^BenchmarkSearch(Direct|ThroughProxy)$", benchtime: "2s"},
 		{pkg: "./engine/index/", pattern: "^BenchmarkIndexCorpus$", benchtime: "1x", budgets: []budget{
 			{"BenchmarkIndexCorpus", "docs/s", 5000, false, ">= 5,000 docs/s indexing"},
 		}},

@@ -31,6 +31,9 @@ func measureOverhead(ctx context.Context, env *benchEnv, cl *clusterProcs, uid s
 	}
 	peer := searchTarget{c: cl.peers[0].c, uid: uid}
 	before, scrapeErr := scrapeProxy(ctx, cl.peers[0])
+	idleCPU := idleCPURate(ctx, cl.peers[0].proc)
+	cpu0, _ := cl.peers[0].cpuSeconds()
+	t0 := time.Now()
 	var shard, through, diff []time.Duration
 	env.logf("overhead: %d rounds of %d paired queries", rounds, len(querySet))
 	for r := range rounds {
@@ -55,6 +58,11 @@ func measureOverhead(ctx context.Context, env *benchEnv, cl *clusterProcs, uid s
 	note := "peer metrics unavailable"
 	if after, err := scrapeProxy(ctx, cl.peers[0]); err == nil && scrapeErr == nil {
 		note = before.describe(after)
+	}
+	if cpu1, err := cl.peers[0].cpuSeconds(); err == nil {
+		busy := cpu1 - cpu0 - idleCPU*time.Since(t0).Seconds()
+		note += fmt.Sprintf(" The peer process used %.2f ms of CPU per search (user+system from /proc, its idle rate of %.1f ms/s subtracted): what it costs when it never waits for a core.",
+			1000*busy/float64(len(diff)), 1000*idleCPU)
 	}
 	sec := overheadSection(shard, through, diff, note, start, load0)
 	if sec.missed {
@@ -82,6 +90,21 @@ func peerProfile(ctx context.Context, env *benchEnv, p *peerProc, t searchTarget
 type overheadResult struct {
 	section
 	missed bool
+}
+
+// idleCPURate is the CPU seconds per second the process burns with no
+// requests (raft heartbeats, health probes, task watcher), over 2 s.
+func idleCPURate(ctx context.Context, p *proc) float64 {
+	c0, err := p.cpuSeconds()
+	if err != nil {
+		return 0
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(2 * time.Second):
+	}
+	c1, _ := p.cpuSeconds()
+	return (c1 - c0) / 2
 }
 
 // physicalNames finds, on each node, the index miroir created for uid

@@ -205,3 +205,24 @@ func waitFor(ctx context.Context, d time.Duration, what string, cond func() erro
 		}
 	}
 }
+
+// cpuSeconds is the user+system CPU time the process used so far, from
+// /proc/<pid>/stat (clock ticks of 10 ms).
+func (p *proc) cpuSeconds() (float64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p.pid()) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces; fields after ')' are fixed.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", p.pid())
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("bad /proc/%d/stat", p.pid())
+	}
+	return (utime + stime) / 100, nil
+}
