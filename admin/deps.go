@@ -117,6 +117,9 @@ type Commands interface {
 	AddGroup(m Meta, id string, rf int) ([]byte, error)
 	// RegisterNode admits a node in state joining.
 	RegisterNode(m Meta, n NodeSpec) ([]byte, error)
+	// Barrier is a command that changes nothing: once the local FSM has
+	// applied it, it has applied every write committed before it.
+	Barrier(m Meta) ([]byte, error)
 	// SetNodeState moves a node to a new state.
 	SetNodeState(m Meta, id string, state NodeState) ([]byte, error)
 }

@@ -35,6 +35,9 @@ func (s *Server) ready(c echo.Context) error {
 	if st.Leader.ID == "" {
 		return c.JSON(http.StatusServiceUnavailable, readiness{Status: "unavailable", Reason: "no known leader"})
 	}
+	if !s.caughtUp.Load() {
+		return c.JSON(http.StatusServiceUnavailable, readiness{Status: "unavailable", Reason: "catching up with the cluster log"})
+	}
 	return c.JSON(http.StatusOK, readiness{Status: "ready", Leader: st.Leader.ID})
 }
 

@@ -147,8 +147,16 @@ func (s *Server) propose(c echo.Context, encode func() ([]byte, error)) (json.Ra
 }
 
 // waitRead honours ?index=N (or the X-Miroir-Index header): the read waits
-// until the local FSM applied N, bounded by ReadWaitTimeout.
+// until the local FSM applied N, bounded by ReadWaitTimeout. With
+// ?consistent=true the read is linearizable: it commits a barrier through
+// the leader and waits until the local FSM applied it.
 func (s *Server) waitRead(c echo.Context) error {
+	if c.QueryParam("consistent") == "true" {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadWaitTimeout)
+		defer cancel()
+		_, err := s.barrierOnce(ctx, s.meta("read"))
+		return err
+	}
 	raw := c.QueryParam("index")
 	if raw == "" {
 		raw = c.Request().Header.Get(HeaderIndex)

@@ -2,7 +2,8 @@ package admin
 
 import (
 	"context"
-	"fmt"
+	"crypto/rand"
+	"encoding/hex"
 	"log/slog"
 	"net/http"
 
@@ -110,7 +111,14 @@ func bodyLimit(n int64) echo.MiddlewareFunc {
 func (s *Server) requestMeta(c echo.Context) Meta {
 	id := c.Response().Header().Get(echo.HeaderXRequestID)
 	if id == "" {
-		id = fmt.Sprintf("admin-%d", s.deps.Now().UnixNano())
+		return s.meta("admin")
 	}
 	return Meta{RequestID: id, Time: s.deps.Now().UTC()}
+}
+
+// meta stamps a command this peer originates itself, with a random id.
+func (s *Server) meta(prefix string) Meta {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return Meta{RequestID: prefix + "-" + hex.EncodeToString(b), Time: s.deps.Now().UTC()}
 }

@@ -23,6 +23,10 @@ type Server struct {
 	echo     *echo.Echo
 	http     *http.Server
 	draining atomic.Bool
+	// caughtUp is set by CatchUp once the local FSM has applied a barrier
+	// committed after this peer started: before that, a restarted peer
+	// would answer reads from the state it had before it stopped.
+	caughtUp atomic.Bool
 }
 
 // New validates cfg and deps and builds the routes; it starts nothing.
@@ -73,6 +77,41 @@ func (s *Server) Serve(ln net.Listener) error {
 		return nil
 	}
 	return err
+}
+
+// CatchUp commits a barrier command (retrying while there is no leader)
+// and waits until the local FSM applied it; from then on /_miroir/ready
+// may answer 200. It returns when done or when ctx ends. cmd runs it once
+// after the consensus layer started.
+func (s *Server) CatchUp(ctx context.Context) error {
+	m := s.meta("barrier")
+	for {
+		idx, err := s.barrierOnce(ctx, m)
+		if err == nil {
+			s.caughtUp.Store(true)
+			s.logger.Info("caught up with the cluster log", "index", idx)
+			return nil
+		}
+		s.logger.Debug("catch-up barrier", "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(s.cfg.RetryAfter):
+		}
+	}
+}
+
+// barrierOnce commits one barrier and waits for it locally.
+func (s *Server) barrierOnce(ctx context.Context, m Meta) (uint64, error) {
+	cmd, err := s.deps.Commands.Barrier(m)
+	if err != nil {
+		return 0, err
+	}
+	a, err := s.deps.Consensus.Apply(ctx, cmd)
+	if err != nil {
+		return 0, err
+	}
+	return a.Index, s.deps.Consensus.WaitApplied(ctx, a.Index)
 }
 
 // SetDraining makes /_miroir/ready answer 503 from now on, so that load

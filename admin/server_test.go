@@ -163,6 +163,16 @@ func TestNodeLifecycleThroughTheAPI(t *testing.T) {
 	}
 }
 
+func TestConsistentReadCommitsABarrierFirst(t *testing.T) {
+	f := admintest.New()
+	s := newTestServer(t, f)
+	if r := asAdmin(t, s, "GET", "/_miroir/nodes?consistent=true", ""); r.status != 200 || len(f.AppliedRequestIDs()) != 1 {
+		t.Fatalf("consistent read: %d %s %v", r.status, r.raw, f.AppliedRequestIDs())
+	}
+	f.SetApplyError(fmt.Errorf("hold: %w", admin.ErrNoLeader))
+	wantError(t, asAdmin(t, s, "GET", "/_miroir/nodes?consistent=true", ""), 503, "miroir_no_leader")
+}
+
 func TestReadWithIndexWaitsForTheLocalFSM(t *testing.T) {
 	s := newTestServer(t, admintest.New())
 	wantError(t, asAdmin(t, s, "GET", "/_miroir/nodes?index=x", ""), 400, "miroir_invalid_request")
@@ -172,9 +182,15 @@ func TestReadWithIndexWaitsForTheLocalFSM(t *testing.T) {
 	}
 }
 
-func TestReadyNeedsMembershipAndALeader(t *testing.T) {
+func TestReadyNeedsMembershipALeaderAndACaughtUpLog(t *testing.T) {
 	f := admintest.New()
 	s := newTestServer(t, f)
+	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 503 || r.body["reason"] != "catching up with the cluster log" {
+		t.Fatalf("before catch-up: %d %s", r.status, r.raw)
+	}
+	if err := s.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if r := do(t, s, "GET", "/_miroir/ready", ""); r.status != 200 {
 		t.Fatalf("ready: %d %s", r.status, r.raw)
 	}
@@ -265,6 +281,9 @@ func TestConfigValidation(t *testing.T) {
 func TestLeaveMakesThePeerUnready(t *testing.T) {
 	f := admintest.New()
 	s := newTestServer(t, f)
+	if err := s.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	r := asAdmin(t, s, "POST", "/_miroir/leave", "")
 	if r.status != 200 || r.body["left"] != "p1" || !f.Left() {
 		t.Fatalf("leave: %d %s", r.status, r.raw)

@@ -98,6 +98,11 @@ func (f *Fake) AddGroup(m admin.Meta, id string, rf int) ([]byte, error) {
 	return json.Marshal(command{Op: "group", Meta: m, ID: id, RF: rf})
 }
 
+// Barrier implements admin.Commands.
+func (f *Fake) Barrier(m admin.Meta) ([]byte, error) {
+	return json.Marshal(command{Op: "noop", Meta: m})
+}
+
 // RegisterNode implements admin.Commands.
 func (f *Fake) RegisterNode(m admin.Meta, n admin.NodeSpec) ([]byte, error) {
 	return json.Marshal(command{Op: "register", Meta: m, Spec: n})

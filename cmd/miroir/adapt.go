@@ -124,6 +124,10 @@ func (commands) AddGroup(m admin.Meta, id string, rf int) ([]byte, error) {
 		Group: store.Group{ID: id, RF: rf, State: store.GroupActive}})
 }
 
+func (commands) Barrier(m admin.Meta) ([]byte, error) {
+	return fsm.Encode(fsm.CmdNoop, fsm.Noop{Meta: fsmMeta(m)})
+}
+
 func (commands) RegisterNode(m admin.Meta, n admin.NodeSpec) ([]byte, error) {
 	return fsm.Encode(fsm.CmdAddNode, fsm.AddNode{Meta: fsmMeta(m),
 		Node: store.Node{ID: n.ID, Addr: strings.TrimRight(n.Address, "/"), Group: n.Group, State: store.NodeJoining}})

@@ -193,6 +193,20 @@ func TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping(t *testing.T) {
 
 	before := strings.Count(killed.logText(t), "bootstrapped cluster")
 	killed.start(t, bin, joinsFor(procs, killed))
+	// Once ready, the restarted peer must answer with everything committed
+	// before it became ready: no stale reads from its pre-crash state.
+	waitFor(t, 60*time.Second, killed.id+" ready", func() error {
+		_, code, err := call("GET", "http://"+killed.http+"/_miroir/ready", "", nil)
+		if code != 200 {
+			return fmt.Errorf("%d %v", code, err)
+		}
+		return nil
+	})
+	var list struct{ Total int }
+	if _, _, err := call("GET", "http://"+killed.http+"/_miroir/nodes", "", &list); err != nil || list.Total != 3 {
+		t.Fatalf("%s right after ready: %d nodes, %v", killed.id, list.Total, err)
+	}
+	phase("restarted peer ready")
 	waitConverged(t, procs, 3)
 	phase("converged after restart")
 	if after := strings.Count(killed.logText(t), "bootstrapped cluster"); after != before {

@@ -125,8 +125,12 @@ func (p *peer) start(ctx context.Context) error {
 		_ = p.stopHTTP(context.Background())
 		return errors.Join(err, p.cl.Close())
 	}
-	p.loops.Add(1)
+	p.loops.Add(2)
 	go p.leaderLoops(lctx)
+	go func() {
+		defer p.loops.Done()
+		_ = p.srv.CatchUp(lctx) // ends with lctx at shutdown
+	}()
 	return nil
 }
 

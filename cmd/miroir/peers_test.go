@@ -250,8 +250,11 @@ func TestLeaderThatLeavesIsRemovedFromTheConfiguration(t *testing.T) {
 
 func waitForInProcessLeader(t *testing.T, peers []*peer) {
 	t.Helper()
-	waitFor(t, 30*time.Second, "a leader and 3 voters", func() error {
+	waitFor(t, 30*time.Second, "a leader and all voters, every peer ready", func() error {
 		for _, p := range peers {
+			if _, code, err := call("GET", "http://"+p.httpAddr()+"/_miroir/ready", "", nil); code != 200 {
+				return fmt.Errorf("%s not ready: %d %v", p.id, code, err)
+			}
 			var v clusterView
 			if _, _, err := call("GET", "http://"+p.httpAddr()+"/_miroir/cluster", "", &v); err != nil {
 				return err
