@@ -46,7 +46,7 @@ func (p *Proxy) routedDelete(c echo.Context, ids []json.RawMessage, req func(phy
 		uid = idx.UID
 	}
 	details := mustJSON(map[string]any{"providedIds": len(ids), "deletedDocuments": nil})
-	reg, applied, err := p.register(ctx, store.NewTask{Type: kindDocumentDeletion, IndexUID: uid, Details: details, RequestID: requestID(c)})
+	reg, applied, err := p.register(ctx, store.NewTask{Type: kindDocumentDeletion, IndexUID: uid, Details: details, RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata")})
 	if err != nil {
 		return err
 	}

@@ -97,8 +97,9 @@ func decodeFetch(c echo.Context) (*fetchQuery, error) {
 }
 
 // browseDocuments serves GET /documents and POST /documents/fetch: every
-// shard is asked for offset+limit documents and the lists are merged in
-// primary-key order (integers before strings), so pages are stable.
+// shard is asked for offset+limit documents and the lists are merged by the
+// sort fields when given, then in primary-key order (integers before
+// strings), so pages are stable.
 func (p *Proxy) browseDocuments(c echo.Context) error {
 	q, err := decodeFetch(c)
 	if err != nil {
@@ -112,9 +113,21 @@ func (p *Proxy) browseDocuments(c echo.Context) error {
 	nq.Offset, nq.Limit = 0, q.Offset+q.Limit
 	var extra []string
 	pk := t.index.PrimaryKey
-	if len(q.Fields) > 0 && !slices.Contains(q.Fields, "*") && pk != "" && !slices.Contains(q.Fields, pk) {
-		nq.Fields = append(slices.Clone(q.Fields), pk)
-		extra = []string{pk}
+	fields := keyFields{primaryKey: pk}
+	need := []string{pk}
+	for _, s := range q.Sort {
+		name, dir, _ := strings.Cut(s, ":")
+		fields.sorts = append(fields.sorts, sortField{name: name, asc: dir != "desc"})
+		need = append(need, name)
+	}
+	if len(q.Fields) > 0 && !slices.Contains(q.Fields, "*") {
+		nq.Fields = slices.Clone(q.Fields)
+		for _, f := range need {
+			if f != "" && !slices.Contains(nq.Fields, f) {
+				nq.Fields = append(nq.Fields, f)
+				extra = append(extra, f)
+			}
+		}
 	}
 	type page struct {
 		Results []json.RawMessage `json:"results"`
@@ -141,7 +154,7 @@ func (p *Proxy) browseDocuments(c echo.Context) error {
 	srcs := make([]source, len(pages))
 	var total int64
 	for i, pg := range pages {
-		srcs[i] = source{Hits: pg.Results, Fields: keyFields{primaryKey: pk}}
+		srcs[i] = source{Hits: pg.Results, Fields: fields}
 		total += pg.Total
 	}
 	merged, err := mergeHits(srcs, q.Offset, q.Limit, false)

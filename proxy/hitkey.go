@@ -57,6 +57,15 @@ type hitKey struct {
 type keyFields struct {
 	primaryKey string
 	distinct   string // top-level distinct attribute, "" for none
+	// sorts orders documents by their own top-level fields (documents
+	// browse with sort, where no _rankingScoreDetails exist).
+	sorts []sortField
+}
+
+// sortField is one "field:asc|desc" of a documents sort.
+type sortField struct {
+	name string
+	asc  bool
 }
 
 // decodeHitKey reads _rankingScore, _rankingScoreDetails, the primary key and
@@ -71,6 +80,9 @@ func decodeHitKey(hit []byte, f keyFields, details bool, k *hitKey, id *idKey) e
 	k.global = 0
 	k.distinct = nil
 	*id = idKey{}
+	for _, sf := range f.sorts {
+		k.rules = append(k.rules, rankValue{order: len(k.rules), kind: kindSort, asc: sf.asc})
+	}
 	// Fields still missing before an early stop: score, id, distinct.
 	need := 1
 	if f.primaryKey != "" {
@@ -93,11 +105,22 @@ func decodeHitKey(hit []byte, f keyFields, details bool, k *hitKey, id *idKey) e
 		case f.distinct != "" && string(key) == f.distinct:
 			k.distinct, err = s.skip()
 			need--
+		case len(f.sorts) > 0 && sortIndex(f.sorts, key) >= 0:
+			err = decodeSortValue(&s, &k.rules[sortIndex(f.sorts, key)])
 		default:
 			_, err = s.skip()
 		}
-		return details || need > 0, err
+		return details || need > 0 || len(f.sorts) > 0, err
 	})
+}
+
+func sortIndex(sorts []sortField, key []byte) int {
+	for i := range sorts {
+		if sorts[i].name == string(key) {
+			return i
+		}
+	}
+	return -1
 }
 
 // scoreOnly reports whether every rule is a relevancy rule.

@@ -100,7 +100,7 @@ func (p *Proxy) createIndex(c echo.Context) error {
 	}
 	details := mustJSON(map[string]any{"primaryKey": body.PrimaryKey})
 	_, exists := p.resolveUID(body.UID)
-	nt := store.NewTask{Type: kindIndexCreation, IndexUID: body.UID, Details: details, RequestID: requestID(c)}
+	nt := store.NewTask{Type: kindIndexCreation, IndexUID: body.UID, Details: details, RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata")}
 	if !exists {
 		nt.EnsureIndex = &store.NewIndex{UID: body.UID, PrimaryKey: pk, Shards: p.cfg.DefaultShards}
 	}
@@ -135,8 +135,9 @@ func prepareRequests(t *topology) []request {
 	}
 }
 
-// updateIndex changes the primary key on every node; the watcher commits
-// it to the catalog once they all succeeded.
+// updateIndex renames the index (a catalog change: the physical index on
+// the nodes keeps its name) and/or changes the primary key on every node;
+// the watcher commits a new primary key once every node succeeded.
 func (p *Proxy) updateIndex(c echo.Context) error {
 	raw, err := readJSONBody(c)
 	if err != nil {
@@ -144,15 +145,41 @@ func (p *Proxy) updateIndex(c echo.Context) error {
 	}
 	var body struct {
 		PrimaryKey *string `json:"primaryKey"`
+		UID        *string `json:"uid"`
 	}
 	if err := json.Unmarshal(raw, &body); err != nil {
 		return meili.Errorf(meili.CodeBadRequest, "Invalid index update payload: %v", err)
+	}
+	if body.UID != nil && *body.UID != c.Param("uid") {
+		return p.renameIndex(c, *body.UID, body.PrimaryKey)
 	}
 	details := mustJSON(map[string]any{"primaryKey": body.PrimaryKey})
 	return p.broadcastTask(c, kindIndexUpdate, details, func(t *topology) []request {
 		return []request{{method: http.MethodPatch, path: "/indexes/" + url.PathEscape(t.index.PhysicalName),
 			body: mustJSON(map[string]any{"primaryKey": body.PrimaryKey})}}
 	})
+}
+
+// renameIndex is one atomic catalog change, as a task.
+func (p *Proxy) renameIndex(c echo.Context, to string, pk *string) error {
+	ctx := c.Request().Context()
+	from := c.Param("uid")
+	if err := validIndexUID(to); err != nil {
+		return err
+	}
+	details := mustJSON(map[string]any{"primaryKey": pk, "oldIndexUid": from, "newIndexUid": to})
+	reg, _, err := p.register(ctx, store.NewTask{Type: kindIndexUpdate, IndexUID: from, Details: details,
+		RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata")})
+	if err != nil {
+		return err
+	}
+	ctx = context.WithoutCancel(ctx)
+	err = p.catalog.SwapIndexes(ctx, []store.Swap{{Indexes: [2]string{from, to}, Rename: true}})
+	if err == nil && pk != nil {
+		_, err = p.catalog.SetPrimaryKey(ctx, to, *pk, false)
+	}
+	p.finish(ctx, reg.UID, nil, err)
+	return accepted(c, reg, from, kindIndexUpdate)
 }
 
 // deleteIndex deletes the index on every node; the watcher removes the
@@ -173,7 +200,7 @@ func (p *Proxy) broadcastTask(c echo.Context, typ string, details json.RawMessag
 	if exists {
 		uid = idx.UID
 	}
-	reg, applied, err := p.register(ctx, store.NewTask{Type: typ, IndexUID: uid, Details: details, RequestID: requestID(c)})
+	reg, applied, err := p.register(ctx, store.NewTask{Type: typ, IndexUID: uid, Details: details, RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata")})
 	if err != nil {
 		return err
 	}
@@ -212,7 +239,7 @@ func (p *Proxy) swapIndexes(c echo.Context) error {
 		}
 		swaps = append(swaps, store.Swap{Indexes: [2]string{s.Indexes[0], s.Indexes[1]}, Rename: s.Rename})
 	}
-	reg, _, err := p.register(ctx, store.NewTask{Type: kindIndexSwap, Details: mustJSON(map[string]any{"swaps": body}), RequestID: requestID(c)})
+	reg, _, err := p.register(ctx, store.NewTask{Type: kindIndexSwap, Details: mustJSON(map[string]any{"swaps": body}), RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata")})
 	if err != nil {
 		return err
 	}

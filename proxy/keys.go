@@ -86,11 +86,9 @@ func (p *Proxy) createKey(c echo.Context) error {
 		return meili.Errorf(meili.CodeMissingAPIKeyActions, "Missing field `actions`")
 	case body.Indexes == nil:
 		return meili.Errorf(meili.CodeMissingAPIKeyIndexes, "Missing field `indexes`")
-	case body.ExpiresAt == nil:
-		return meili.Errorf(meili.CodeMissingAPIKeyExpiresAt, "Missing field `expiresAt`")
 	}
 	k := store.Key{Name: body.Name, Description: body.Description, Actions: *body.Actions, Indexes: *body.Indexes}
-	if string(*body.ExpiresAt) != "null" {
+	if body.ExpiresAt != nil && string(*body.ExpiresAt) != "null" {
 		var t time.Time
 		if err := json.Unmarshal(*body.ExpiresAt, &t); err != nil {
 			return meili.Errorf(meili.CodeInvalidAPIKeyExpiresAt, "`%s` is not a valid date. It should follow the RFC 3339 format.", *body.ExpiresAt)

@@ -3,8 +3,8 @@ package proxy
 import (
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -56,7 +56,11 @@ func readPayload(body io.Reader, encoding string, limit int64) ([]byte, error) {
 		defer zr.Close()
 		body = zr
 	case "deflate":
-		body = flate.NewReader(body)
+		zr, err := zlib.NewReader(body)
+		if err != nil {
+			return nil, meili.Errorf(meili.CodeBadRequest, "The payload could not be decompressed: %v", err)
+		}
+		body = zr
 	default:
 		return nil, meili.Errorf(meili.CodeBadRequest, "The Content-Encoding `%s` is not supported.", encoding)
 	}

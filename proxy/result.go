@@ -15,6 +15,7 @@ type nodeSearchResult struct {
 	FacetDistribution  map[string]map[string]int64 `json:"facetDistribution"`
 	FacetStats         map[string]facetStat        `json:"facetStats"`
 	SemanticHitCount   *int64                      `json:"semanticHitCount"`
+	PerformanceDetails json.RawMessage             `json:"performanceDetails"`
 }
 
 // searchResponse is the merged answer, in Meilisearch's field order.
@@ -32,6 +33,15 @@ type searchResponse struct {
 	FacetDistribution  *facetFields          `json:"facetDistribution,omitempty"`
 	FacetStats         *map[string]facetStat `json:"facetStats,omitempty"`
 	SemanticHitCount   *int64                `json:"semanticHitCount,omitempty"`
+	PerformanceDetails json.RawMessage       `json:"performanceDetails,omitempty"`
+	Metadata           *searchMetadata       `json:"metadata,omitempty"`
+}
+
+// searchMetadata answers the Meili-Include-Metadata header.
+type searchMetadata struct {
+	QueryUID   string `json:"queryUid"`
+	IndexUID   string `json:"indexUid"`
+	PrimaryKey string `json:"primaryKey,omitempty"`
 }
 
 // window is the client's pagination, in either mode.
@@ -127,6 +137,10 @@ func aggregate(resp *searchResponse, parts []*nodeSearchResult, opt *mergeOption
 		if p.SemanticHitCount != nil {
 			hasSemantic = true
 			semantic += *p.SemanticHitCount
+		}
+		if p.ProcessingTimeMs >= resp.ProcessingTimeMs && len(p.PerformanceDetails) > 0 {
+			// The slowest node's breakdown explains the answer's time.
+			resp.PerformanceDetails = p.PerformanceDetails
 		}
 		resp.ProcessingTimeMs = max(resp.ProcessingTimeMs, p.ProcessingTimeMs)
 		resp.Query = p.Query

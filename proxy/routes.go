@@ -24,8 +24,8 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodGet, "/indexes/:uid/stats", "stats.get", p.indexStats)
 	r(http.MethodPost, "/swap-indexes", "indexes.swap", p.swapIndexes)
 	r(http.MethodPost, "/indexes/:uid/compact", "indexes.compact", p.instantTask("indexCompaction", true, nil))
-	r(http.MethodPost, "/dumps", "dumps.create", p.instantTask("dumpCreation", false, errNoDumps))
-	r(http.MethodPost, "/snapshots", "snapshots.create", p.instantTask("snapshotCreation", false, errNoDumps))
+	r(http.MethodPost, "/dumps", "dumps.create", p.nodeExport("dumpCreation", "/dumps"))
+	r(http.MethodPost, "/snapshots", "snapshots.create", p.nodeExport("snapshotCreation", "/snapshots"))
 
 	r(http.MethodPost, "/indexes/:uid/documents", "documents.add", p.addDocuments)
 	r(http.MethodPut, "/indexes/:uid/documents", "documents.add", p.addDocuments)
@@ -56,6 +56,8 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodDelete, "/tasks", "tasks.delete", p.deleteTasks)
 	r(http.MethodGet, "/batches", "tasks.get", p.listBatches)
 	r(http.MethodGet, "/batches/:uid", "tasks.get", p.getBatch)
+	r(http.MethodGet, "/experimental-features", "experimental.get", p.getFeatures)
+	r(http.MethodPatch, "/experimental-features", "experimental.update", p.patchFeatures)
 
 	r(http.MethodGet, "/keys", "keys.get", p.listKeys)
 	r(http.MethodPost, "/keys", "keys.create", p.createKey)
@@ -64,14 +66,15 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodDelete, "/keys/:key", "keys.delete", p.deleteKey)
 }
 
-// guard authenticates the caller for action on the route's index.
+// guard authenticates the caller for action on the route's index, with
+// Meilisearch's request and response compression around the handler.
 func (p *Proxy) guard(action string, h echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
+	return compressResponse(decompressRequest(func(c echo.Context) error {
 		if err := p.authenticate(c, action, c.Param("uid")); err != nil {
 			return err
 		}
 		return h(c)
-	}
+	}))
 }
 
 func (p *Proxy) health(c echo.Context) error {

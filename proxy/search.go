@@ -36,6 +36,9 @@ func (p *Proxy) searchIndex(c echo.Context) error {
 		c.Response().Header().Set(HeaderDegraded, degraded)
 		p.metrics.degraded.WithLabelValues("search").Inc()
 	}
+	if c.Request().Header.Get("Meili-Include-Metadata") == "true" {
+		resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: t.index.UID, PrimaryKey: t.index.PrimaryKey}
+	}
 	p.metrics.requests.WithLabelValues("search").Observe(time.Since(start).Seconds())
 	return c.JSON(http.StatusOK, resp)
 }

@@ -124,7 +124,7 @@ func (p *Proxy) updateSettings(c echo.Context) error {
 	if err := validIndexUID(target); err != nil {
 		return err
 	}
-	nt := store.NewTask{Type: kindSettingsUpdate, IndexUID: target, RequestID: requestID(c),
+	nt := store.NewTask{Type: kindSettingsUpdate, IndexUID: target, RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata"),
 		Details: body, EnsureIndex: &store.NewIndex{UID: target, Shards: p.cfg.DefaultShards}}
 	reg, applied, err := p.register(ctx, nt)
 	if err != nil {

@@ -109,7 +109,7 @@ func (p *Proxy) taskCommand(c echo.Context, typ, countField string, apply func(c
 	filter := "?" + c.QueryParams().Encode()
 	var matched int
 	p.state.Read(func(s *store.State) { matched = s.ListTasks(f, store.TaskPage{Limit: 1}).Total })
-	reg, _, err := p.register(ctx, store.NewTask{Type: typ, RequestID: requestID(c),
+	reg, _, err := p.register(ctx, store.NewTask{Type: typ, RequestID: requestID(c), CustomMetadata: c.QueryParam("customMetadata"),
 		Details: mustJSON(map[string]any{"matchedTasks": matched, countField: nil, "originalFilter": filter})})
 	if err != nil {
 		return err
@@ -117,7 +117,8 @@ func (p *Proxy) taskCommand(c echo.Context, typ, countField string, apply func(c
 	ctx = context.WithoutCancel(ctx)
 	uids, err := apply(ctx, f, reg.UID)
 	p.finish(ctx, reg.UID, mustJSON(map[string]any{"matchedTasks": matched, countField: len(uids), "originalFilter": filter}), err)
-	return accepted(c, reg, "", typ)
+	// Meilisearch answers task cancelation and deletion with 200.
+	return c.JSON(http.StatusOK, summarize(reg.UID, "", typ, reg.EnqueuedAt))
 }
 
 // parseTaskFilter reads Meilisearch's /tasks filters.

@@ -192,6 +192,7 @@ type folded struct {
 	at      time.Time
 	err     *store.TaskError
 	deleted map[string]int64 // group -> deletedDocuments summed over its nodes
+	first   json.RawMessage  // details of the first succeeded node task (by node id)
 }
 
 // foldNodeTasks: failed with the first node error; canceled when any was
@@ -231,6 +232,9 @@ func foldNodeTasks(t store.Task, nodes map[string]store.Node, rf map[string]int,
 			canceled = true
 		case store.TaskSucceeded:
 			done++
+			if f.first == nil {
+				f.first = nt.Details
+			}
 			f.deleted[nodes[id].Group] += deletedDocuments(nt.Details)
 		default:
 			pending = true
@@ -274,6 +278,12 @@ func finalDetails(t store.Task, f folded) json.RawMessage {
 		d["indexedDocuments"] = d["receivedDocuments"]
 	case kindDocumentDeletion:
 		d["deletedDocuments"] = f.deletedEstimate()
+	case "dumpCreation":
+		var nd struct {
+			DumpUID any `json:"dumpUid"`
+		}
+		_ = json.Unmarshal(f.first, &nd)
+		d["dumpUid"] = nd.DumpUID
 	default:
 		return nil
 	}

@@ -22,7 +22,7 @@ func (p *Proxy) addDocuments(c echo.Context) error {
 		return err
 	}
 	target, pk := uid, c.QueryParam("primaryKey")
-	if idx, ok := p.resolveUID(uid); ok {
+	if idx, exists := p.resolveUID(uid); exists {
 		target = idx.UID
 		if pk == "" {
 			pk = idx.PrimaryKey
@@ -31,6 +31,7 @@ func (p *Proxy) addDocuments(c echo.Context) error {
 	if err := validIndexUID(target); err != nil {
 		return err
 	}
+
 	var docErr error
 	if pk == "" {
 		pk, docErr = inferPrimaryKey(docs[0])
@@ -70,7 +71,8 @@ func (p *Proxy) addDocuments(c echo.Context) error {
 	if reg.IndexCreated {
 		p.prepareIndex(ctx, t)
 	}
-	batches, shards := routeDocuments(t, docs, facts, reg.UID, documentsRequest(req.Method, t.index.PhysicalName, pk))
+	base := documentsRequest(req.Method, t.index.PhysicalName, pk, c.QueryParam("skipCreation") == "true")
+	batches, shards := routeDocuments(t, docs, facts, reg.UID, base)
 	return p.completeWrite(c, ctx, t, reg, nt.Type, batches, shards)
 }
 
@@ -107,10 +109,16 @@ func (p *Proxy) readDocuments(c echo.Context) ([][]byte, error) {
 	return docs, nil
 }
 
-func documentsRequest(method, physical, pk string) request {
+// documentsRequest is a node's document write. skipCreation goes through:
+// each replica then updates only the documents it already holds, which are
+// exactly the existing documents of its shards.
+func documentsRequest(method, physical, pk string, skipCreation bool) request {
 	q := url.Values{}
 	if pk != "" {
 		q.Set("primaryKey", pk)
+	}
+	if skipCreation {
+		q.Set("skipCreation", "true")
 	}
 	return request{method: method, path: "/indexes/" + url.PathEscape(physical) + "/documents?" + q.Encode()}
 }
