@@ -45,6 +45,7 @@ const (
 	CmdPruneTasks      CommandType = 35
 	CmdStartMove       CommandType = 40
 	CmdSetMovePhase    CommandType = 41
+	CmdBatch           CommandType = 50 // many commands in one entry (Batch)
 )
 
 // newPayload returns an empty payload for t, or nil for an unknown type.
@@ -114,6 +115,8 @@ func newTaskPayload(t CommandType) Payload {
 		return &StartMove{}
 	case CmdSetMovePhase:
 		return &SetMovePhase{}
+	case CmdBatch:
+		return &Batch{}
 	}
 	return nil
 }
@@ -187,6 +190,11 @@ func DecodeCommand(b []byte) (Command, error) {
 	}
 	if err := json.Unmarshal(b[1:], p); err != nil {
 		return Command{}, fmt.Errorf("%w (type %d): %v", ErrBadPayload, t, err)
+	}
+	if b, ok := p.(*Batch); ok {
+		if err := b.decodeInner(); err != nil {
+			return Command{}, fmt.Errorf("%w (batch): %w", ErrBadPayload, err)
+		}
 	}
 	return Command{Type: t, Payload: p}, nil
 }

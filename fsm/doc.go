@@ -33,6 +33,21 @@
 // allocates one uid per task, in order, all or nothing; the other two
 // apply each valid item and list the failed ones in BatchResult.
 //
+// # Batches
+//
+// CmdBatch (50) carries many encoded commands in one entry (Batch), so
+// concurrent proposals share one raft round trip and one fsync: cluster's
+// leader coalesces concurrent Applies through the FSM's EncodeBatch and
+// hands each caller its own Result through SplitBatchResult (cluster's
+// optional BatchEncoder interface). Apply applies the inner commands in
+// order, each exactly as if alone (own request id, replay memory, time
+// and Result), and returns BatchResults (one Result per command, in
+// order). The batch has no Meta of its own. A batch inside a batch, or an
+// inner command that does not decode, makes the whole entry corrupt:
+// DecodeCommand fails (ErrNestedBatch, ErrBadPayload) and Apply panics;
+// EncodeBatch refuses nested and empty commands up front. An unknown
+// ignorable inner command is skipped with an empty Result.
+//
 // # Reading the state
 //
 // Read(fn) runs fn under a read lock with the live *store.State. fn must be

@@ -44,7 +44,8 @@ func New(logger *slog.Logger) *FSM {
 }
 
 // Apply applies one committed entry and returns its Result (a value, never
-// a pointer). Entries other than commands return nil. A corrupt entry
+// a pointer), or BatchResults for a CmdBatch entry. Entries other than
+// commands return nil. A corrupt entry
 // (unknown non-ignorable type, undecodable payload) panics: continuing
 // would let this peer's state diverge from the others'.
 func (f *FSM) Apply(l *raft.Log) interface{} {
@@ -78,11 +79,19 @@ func (f *FSM) ApplyBatch(logs []*raft.Log) []interface{} {
 	return out
 }
 
-func (f *FSM) applyLocked(index uint64, data []byte) Result {
+func (f *FSM) applyLocked(index uint64, data []byte) any {
 	cmd, err := DecodeCommand(data)
 	if err != nil {
 		panic(fmt.Sprintf("fsm: corrupt raft log entry at index %d: %v", index, err))
 	}
+	if b, ok := cmd.Payload.(*Batch); ok {
+		return f.applyBatchLocked(index, b)
+	}
+	return f.applyCommandLocked(index, cmd)
+}
+
+// applyCommandLocked applies one decoded command that is not a batch.
+func (f *FSM) applyCommandLocked(index uint64, cmd Command) Result {
 	if cmd.Payload == nil {
 		f.logger.Warn("skipping unknown ignorable command", "type", int(cmd.Type), "index", index)
 		return Result{}

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 
 	"github.com/hashicorp/raft"
@@ -14,13 +15,26 @@ import (
 func FuzzDecodeCommand(f *testing.F) {
 	g := newGen(42)
 	for range 200 {
-		typ, p := g.payload()
-		b, err := Encode(typ, p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+		f.Add(g.encoded(f))
 	}
+	for range 20 {
+		f.Add(g.batch(f))
+	}
+	inner := g.encoded(f)
+	nested, _ := Encode(CmdBatch, Batch{Commands: [][]byte{inner}})
+	for _, cmds := range [][][]byte{
+		{inner, nested},             // nested batch: refused
+		{inner, {0x7f, '{', '}'}},   // unknown inner type: corrupt
+		{inner, []byte("\x1e{bad")}, // undecodable inner payload: corrupt
+		{{}, inner},                 // empty inner command: corrupt
+		{{byte(Ignorable | 9)}},     // unknown ignorable inner: skipped
+		{},
+	} {
+		b, _ := json.Marshal(Batch{Commands: cmds})
+		f.Add(append([]byte{byte(CmdBatch)}, b...))
+	}
+	f.Add([]byte("\x32{\"commands\":null}"))
+	f.Add([]byte("\x32{\"commands\":[\"not base64!\"]}"))
 	for _, seed := range [][]byte{nil, {0}, {0xff}, {byte(Ignorable | 3), 'x'}, []byte("\x1e{\"tasks\":[{}]}"),
 		[]byte("\x1e{\"tasks\":null,\"time\":\"2026-01-01T00:00:00Z\"}"), []byte("\x0a{\"index\":{\"uid\":\"a\",\"shards\":1e9}}"),
 		// Times that turn into year 10000 in UTC once broke every later snapshot.

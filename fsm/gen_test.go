@@ -53,10 +53,37 @@ func (g *gen) entry(t *testing.T) []byte {
 		return []byte{byte(Ignorable | 0x11), 'x'}
 	}
 	t.Helper()
+	if g.r.IntN(8) == 0 {
+		return g.batch(t)
+	}
+	return g.encoded(t)
+}
+
+func (g *gen) encoded(t testing.TB) []byte {
+	t.Helper()
 	typ, p := g.payload()
 	b, err := Encode(typ, p)
 	if err != nil {
 		t.Fatalf("encode %T: %v", p, err)
+	}
+	return b
+}
+
+// batch is a CmdBatch entry of 0-7 commands (replays and invalid commands
+// included, as in single entries), sometimes with an unknown ignorable one.
+func (g *gen) batch(t testing.TB) []byte {
+	t.Helper()
+	cmds := make([][]byte, g.r.IntN(8))
+	for i := range cmds {
+		if g.r.IntN(40) == 0 {
+			cmds[i] = []byte{byte(Ignorable | 0x12), '{', '}'}
+			continue
+		}
+		cmds[i] = g.encoded(t)
+	}
+	b, err := Encode(CmdBatch, Batch{Commands: cmds})
+	if err != nil {
+		t.Fatalf("encode batch: %v", err)
 	}
 	return b
 }
