@@ -34,7 +34,8 @@ func runIngest(ctx context.Context, env *benchEnv, args []string) ([]section, er
 type ingestRow struct {
 	name  string
 	rates []float64
-	bytes []int64 // per node, after the first run
+	bytes []int64   // per node, after the first run
+	cpu   []float64 // CPU seconds of every process per 1,000 documents
 	note  string
 }
 
@@ -78,11 +79,13 @@ func ingestSingle(ctx context.Context, env *benchEnv, docs [][]byte, batch int) 
 	row := ingestRow{name: "single node"}
 	for r := range env.runs {
 		env.logf("ingest run %d/%d: single node", r+1, env.runs)
+		cpu0 := cpuOf(n.proc)
 		st, err := loadCorpusInto(ctx, n.c, "ingest"+strconv.Itoa(r), docs, batch)
 		if err != nil {
 			return row, err
 		}
 		row.rates = append(row.rates, st.rate())
+		row.cpu = append(row.cpu, 1000*(cpuOf(n.proc)-cpu0)/float64(len(docs)))
 		if r == 0 {
 			row.bytes = []int64{dirBytes(n.dir)}
 		}
@@ -106,11 +109,14 @@ func ingestCluster(ctx context.Context, env *benchEnv, name string, o clusterOpt
 	}
 	for r := range env.runs {
 		env.logf("ingest run %d/%d: %s", r+1, env.runs, name)
+		procs := cl.procs()
+		cpu0 := cpuOf(procs...)
 		st, err := loadCorpusInto(ctx, cl.peers[0].c, "ingest"+strconv.Itoa(r), docs, batch)
 		if err != nil {
 			return row, err
 		}
 		row.rates = append(row.rates, st.rate())
+		row.cpu = append(row.cpu, 1000*(cpuOf(procs...)-cpu0)/float64(len(docs)))
 		if r == 0 {
 			for _, n := range cl.nodes {
 				row.bytes = append(row.bytes, dirBytes(n.dir))
@@ -146,12 +152,23 @@ func ingestSection(rows []ingestRow, docs, batch, runs int, start time.Time, loa
 		for _, b := range r.bytes {
 			bytes = append(bytes, mib(b))
 		}
-		out = append(out, []string{r.name, f0(rate), ratio, budget, strings.Join(bytes, " / ")})
+		out = append(out, []string{r.name, f0(rate), ratio, budget, f2(median(r.cpu)), strings.Join(bytes, " / ")})
 	}
 	body := fmt.Sprintf("%d documents in NDJSON batches of %d sent one after the other, timed to the last task succeeded; median of %d runs. Bytes are each node's data directory after one copy of the corpus.\n\n", docs, batch, runs)
-	body += table([]string{"target", "documents/s", "vs single", "budget", "bytes per node"}, out)
+	body += table([]string{"target", "documents/s", "vs single", "budget", "CPU s per 1,000 docs (all processes)", "bytes per node"}, out)
 	if len(notes) > 0 {
 		body += "\n" + strings.Join(notes, "\n") + "\n"
 	}
 	return section{id: "ingest", title: "Ingest: single node vs miroir", body: body + stamp(start, load0)}
+}
+
+// cpuOf sums the CPU seconds the processes used so far.
+func cpuOf(ps ...*proc) float64 {
+	var sum float64
+	for _, p := range ps {
+		if v, err := p.cpuSeconds(); err == nil {
+			sum += v
+		}
+	}
+	return sum
 }

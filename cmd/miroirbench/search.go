@@ -12,10 +12,14 @@ import (
 // searchTarget is where the query set goes: one node holding the whole
 // corpus, or one peer in front of sharded nodes.
 type searchTarget struct {
-	name string
-	c    *client
-	uid  string
+	name  string
+	c     *client
+	uid   string
+	procs []*proc // every process that serves its searches, for CPU per search
 }
+
+// cpu is the CPU seconds the target's processes used so far.
+func (t searchTarget) cpu() float64 { return cpuOf(t.procs...) }
 
 func (t searchTarget) search(ctx context.Context, body []byte) error {
 	_, err := t.c.do(ctx, http.MethodPost, searchPath(t.uid), "application/json", body)
@@ -62,7 +66,7 @@ func searchSections(ctx context.Context, env *benchEnv, docs [][]byte, sf search
 	if _, err := loadCorpusInto(ctx, single.c, "packages", docs, sf.batch); err != nil {
 		return nil, err
 	}
-	targets := []searchTarget{{name: "single node", c: single.c, uid: "packages"}}
+	targets := []searchTarget{{name: "single node", c: single.c, uid: "packages", procs: []*proc{single.proc}}}
 	var cl *clusterProcs
 	note := ""
 	if !sf.singleOnly {
@@ -72,7 +76,11 @@ func searchSections(ctx context.Context, env *benchEnv, docs [][]byte, sf search
 		}
 		if cl != nil {
 			defer stopCluster(cl)
-			targets = append(targets, searchTarget{name: "miroir (1 peer, 3 nodes)", c: cl.peers[0].c, uid: "packages"})
+			procs := []*proc{cl.peers[0].proc}
+			for _, n := range cl.nodes {
+				procs = append(procs, n.proc)
+			}
+			targets = append(targets, searchTarget{name: "miroir (1 peer, 3 nodes)", c: cl.peers[0].c, uid: "packages", procs: procs})
 		}
 	}
 	secs := measureSearch(ctx, env, targets, concs, sf.duration, note)
@@ -118,6 +126,7 @@ func stopCluster(cl *clusterProcs) {
 // latencyCell accumulates one (target, concurrency) cell over runs.
 type latencyCell struct {
 	p50, p95, p99, rps []float64
+	cpuMS              []float64 // CPU ms per search over the target's processes
 	errs               int
 	firstErr           error
 	byItem             [][]time.Duration
@@ -143,8 +152,12 @@ func measureSearch(ctx context.Context, env *benchEnv, targets []searchTarget, c
 					cells[key] = &latencyCell{byItem: make([][]time.Duration, len(bodies))}
 				}
 				env.logf("search run %d/%d: %s, concurrency %d", r+1, env.runs, t.name, conc)
+				cpu0 := t.cpu()
 				res := drive(ctx, conc, len(bodies), d, func(ctx context.Context, i int) error { return t.search(ctx, bodies[i]) })
 				cells[key].add(res)
+				if len(res.lat) > 0 {
+					cells[key].cpuMS = append(cells[key].cpuMS, 1000*(t.cpu()-cpu0)/float64(len(res.lat)))
+				}
 			}
 		}
 	}
@@ -179,14 +192,15 @@ func latencySection(targets []searchTarget, concs []int, cells map[string]*laten
 			if t.name != targets[0].name {
 				ratio = f2(median(c.rps) / median(base.rps))
 			}
-			rows = append(rows, []string{t.name, strconv.Itoa(conc), f2(median(c.p50)), f2(median(c.p95)), f2(median(c.p99)), f0(median(c.rps)), ratio, strconv.Itoa(c.errs)})
+			rows = append(rows, []string{t.name, strconv.Itoa(conc), f2(median(c.p50)), f2(median(c.p95)), f2(median(c.p99)), f0(median(c.rps)), ratio, f2(median(c.cpuMS)), strconv.Itoa(c.errs)})
 			if c.firstErr != nil {
 				errNotes = append(errNotes, fmt.Sprintf("- %s at %d: %d errors, first: %v", t.name, conc, c.errs, c.firstErr))
 			}
 		}
 	}
 	body := fmt.Sprintf("%d queries (%s), closed loop, %s per run, median of %d runs.\n\n", len(querySet), strings.Join(queryClasses, ", "), d, runs)
-	body += table([]string{"target", "concurrency", "p50 ms", "p95 ms", "p99 ms", "requests/s", "rps vs single", "errors"}, rows)
+	body += "CPU ms per search is the user+system time of every process serving the target (the node; or the peer and the 3 nodes) divided by the searches: unlike latency, it hardly depends on how busy the machine is.\n\n"
+	body += table([]string{"target", "concurrency", "p50 ms", "p95 ms", "p99 ms", "requests/s", "rps vs single", "CPU ms per search", "errors"}, rows)
 	if len(errNotes) > 0 {
 		body += "\n" + strings.Join(errNotes, "\n") + "\n"
 	}

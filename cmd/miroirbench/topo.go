@@ -228,3 +228,15 @@ func (cl *clusterProcs) dataPath(ctx context.Context) error {
 	}
 	return nil
 }
+
+// procs lists every process of the cluster.
+func (cl *clusterProcs) procs() []*proc {
+	var out []*proc
+	for _, p := range cl.peers {
+		out = append(out, p.proc)
+	}
+	for _, n := range cl.nodes {
+		out = append(out, n.proc)
+	}
+	return out
+}
