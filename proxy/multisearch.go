@@ -46,6 +46,9 @@ func (p *Proxy) multiSearch(c echo.Context) error {
 		if degraded != "" {
 			c.Response().Header().Set(HeaderDegraded, degraded)
 		}
+		if c.Request().Header.Get("Meili-Include-Metadata") == "true" {
+			resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: tops[i].index.UID, PrimaryKey: tops[i].index.PrimaryKey}
+		}
 		results[i] = result{IndexUID: req.Queries[i].IndexUID, searchResponse: resp}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"results": results})
