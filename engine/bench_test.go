@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -50,44 +49,56 @@ func loadCorpus(b *testing.B, size int) ([][]byte, int) {
 }
 
 // BenchmarkIngestDebianOverHTTP posts the 63,666-document corpus as NDJSON
-// batches of 5,000 through a real HTTP listener and waits for every task:
-// the end-to-end indexing rate of one node (parse, durable enqueue, index).
+// batches through a real HTTP listener and waits for every task: the
+// end-to-end indexing rate of one node (parse, durable enqueue, index).
+// The small-batch cases are what a sharding proxy sends; they compare the
+// worker with and without autobatching.
 func BenchmarkIngestDebianOverHTTP(b *testing.B) {
-	batches, total := loadCorpus(b, 5000)
-	for i := 0; i < b.N; i++ {
-		cfg := DefaultConfig()
-		cfg.DataDir = b.TempDir()
-		srv, err := New(cfg, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		ts := httptest.NewServer(srv.Handler())
-		start := time.Now()
-		var last uint64
-		for _, body := range batches {
-			resp, err := http.Post(ts.URL+"/indexes/debian/documents", "application/x-ndjson", bytes.NewReader(body))
-			if err != nil || resp.StatusCode != http.StatusAccepted {
-				b.Fatalf("enqueue: %v %v", err, resp)
+	for _, bc := range []struct {
+		name      string
+		size      int
+		autobatch int
+	}{{"batch5000", 5000, 32}, {"batch500-autobatch", 500, 32}, {"batch500-one-task-per-write", 500, 1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			batches, total := loadCorpus(b, bc.size)
+			for i := 0; i < b.N; i++ {
+				elapsed := ingest(b, batches, bc.autobatch)
+				b.ReportMetric(float64(total)/elapsed.Seconds(), "docs/s")
 			}
-			var sum summary
-			_ = json.NewDecoder(resp.Body).Decode(&sum)
-			resp.Body.Close()
-			last = sum.TaskUID
+		})
+	}
+}
+
+func ingest(b *testing.B, batches [][]byte, autobatch int) time.Duration {
+	cfg := DefaultConfig()
+	cfg.DataDir, cfg.MaxBatchTasks = b.TempDir(), autobatch
+	srv, err := New(cfg, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = srv.Shutdown(context.Background()) }()
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	start := time.Now()
+	var last uint64
+	for _, body := range batches {
+		resp, err := http.Post(ts.URL+"/indexes/debian/documents", "application/x-ndjson", bytes.NewReader(body))
+		if err != nil || resp.StatusCode != http.StatusAccepted {
+			b.Fatalf("enqueue: %v %v", err, resp)
 		}
-		for {
-			t, _ := srv.q.get(last)
-			if t.finished() {
-				if t.Status != statusSucceeded {
-					b.Fatalf("task %d: %s %v", t.UID, t.Status, t.Error)
-				}
-				break
+		var sum summary
+		_ = json.NewDecoder(resp.Body).Decode(&sum)
+		resp.Body.Close()
+		last = sum.TaskUID
+	}
+	for {
+		t, _ := srv.q.get(last)
+		if t.finished() {
+			if t.Status != statusSucceeded {
+				b.Fatalf("task %d: %s %v", t.UID, t.Status, t.Error)
 			}
-			time.Sleep(10 * time.Millisecond)
+			return time.Since(start)
 		}
-		elapsed := time.Since(start)
-		b.ReportMetric(float64(total)/elapsed.Seconds(), "docs/s")
-		fmt.Fprintf(os.Stderr, "ingested %d documents in %v\n", total, elapsed)
-		ts.Close()
-		_ = srv.Shutdown(context.Background())
+		time.Sleep(10 * time.Millisecond)
 	}
 }
