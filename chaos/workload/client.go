@@ -21,15 +21,16 @@ type client struct {
 	ids  map[string][]string             // index -> ids in creation order
 	next int
 
-	lastPeer string // peer of the last request (see pick)
-	mix      Mix    // this client's operation weights
+	lastPeer string        // peer of the last request (see pick)
+	mix      Mix           // this client's operation weights
+	interval time.Duration // pause between this client's operations
 }
 
 func (w *Workload) newClient(id int) *client {
 	return &client{
 		id: id, w: w,
-		rng:  rand.New(rand.NewPCG(w.cfg.Seed, uint64(id))),
-		mix:  w.cfg.Mix,
+		rng: rand.New(rand.NewPCG(w.cfg.Seed, uint64(id))),
+		mix: w.cfg.Mix, interval: w.cfg.Interval,
 		docs: map[string]map[string]*docState{},
 		ids:  map[string][]string{},
 	}
@@ -41,8 +42,8 @@ func (w *Workload) newClient(id int) *client {
 func (c *client) loop(ctx context.Context) {
 	for ctx.Err() == nil {
 		c.step(context.WithoutCancel(ctx))
-		if c.w.cfg.Interval > 0 {
-			t := time.NewTimer(c.w.cfg.Interval)
+		if c.interval > 0 {
+			t := time.NewTimer(c.interval)
 			select {
 			case <-ctx.Done():
 			case <-t.C:

@@ -30,9 +30,9 @@ type Config struct {
 	MasterKey, AdminKey string
 	// Clients is the number of concurrent clients. Default 4.
 	Clients int
-	// Readers are extra clients that only search, so read
-	// availability is measured even while every writer waits on a stuck
-	// task. Default 2 (0 in admin mode, where there is nothing to read).
+	// Readers are extra clients that only search (pausing 5 Intervals
+	// between searches), so read availability is measured even while every
+	// writer waits on a stuck task. Default 2 (none without doc indexes).
 	Readers int
 	// Seed makes the choice of operations reproducible (timing is not).
 	Seed uint64

@@ -74,6 +74,7 @@ func (w *Workload) Run(ctx context.Context) {
 		c := w.newClient(i + 1)
 		if i >= w.cfg.Clients {
 			c.mix = Mix{Search: 1} // readers own no ids to get
+			c.interval = 5 * w.cfg.Interval
 		}
 		wg.Add(1)
 		go func() {
