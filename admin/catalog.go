@@ -166,3 +166,11 @@ func (k *Catalog) SetNodeState(ctx context.Context, id string, state store.NodeS
 	_, err := k.propose(ctx, fsm.CmdSetNodeState, fsm.SetNodeState{Meta: k.meta(), ID: id, State: state}, nil)
 	return err
 }
+
+// PruneTasks deletes the finished tasks that finished before before (the
+// leader issues it periodically) and returns how many went.
+func (k *Catalog) PruneTasks(ctx context.Context, before time.Time) (int, error) {
+	var r fsm.PruneResult
+	_, err := k.propose(ctx, fsm.CmdPruneTasks, fsm.PruneTasks{Meta: k.meta(), Before: before.UTC()}, &r)
+	return r.Pruned, err
+}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/raft"
 	"github.com/miroir-search/miroir/admin"
@@ -88,5 +89,21 @@ func TestCatalogWithoutLeaderIsMiroirNoLeader(t *testing.T) {
 	var me *meili.Error
 	if !errors.As(err, &me) || me.Code != meili.CodeMiroirNoLeader || me.Status != http.StatusServiceUnavailable {
 		t.Fatalf("no leader: %#v", err)
+	}
+}
+
+func TestCatalogPrunesTasksFinishedBeforeTheCutoff(t *testing.T) {
+	cat := admin.NewCatalog(&fsmConsensus{f: fsm.New(nil)}, nil, nil)
+	ctx := context.Background()
+	regs, _, err := cat.RegisterTasks(ctx, []store.NewTask{{Type: "indexCreation", IndexUID: "a"}, {Type: "indexCreation", IndexUID: "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cat.UpdateTasks(ctx, []store.TaskUpdate{{UID: regs[0].UID, Status: store.TaskSucceeded}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := cat.PruneTasks(ctx, time.Now().Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1 (the unfinished task stays)", n, err)
 	}
 }

@@ -36,6 +36,7 @@ type peerConfig struct {
 	NodeKey             string        `yaml:"node_key"`
 	GossipEncrypt       bool          `yaml:"gossip_encrypt"`
 	DefaultRF           int           `yaml:"default_rf"`
+	TaskRetention       time.Duration `yaml:"task_retention"`
 	HoldTimeout         time.Duration `yaml:"hold_timeout"`
 	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
 	LogLevel            string        `yaml:"log_level"`
@@ -53,6 +54,7 @@ func defaultPeerConfig() peerConfig {
 		RaftAddr:        "127.0.0.1:7710",
 		GossipAddr:      "127.0.0.1:7720",
 		DefaultRF:       1,
+		TaskRetention:   7 * 24 * time.Hour,
 		HoldTimeout:     5 * time.Second,
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
@@ -84,6 +86,7 @@ func settings() []setting {
 		{"node-key", "MIROIR_NODE_KEY", "key miroir uses to reach the nodes", func(c *peerConfig) any { return &c.NodeKey }},
 		{"gossip-encrypt", "MIROIR_GOSSIP_ENCRYPT", "encrypt gossip with a key derived from the cluster key", func(c *peerConfig) any { return &c.GossipEncrypt }},
 		{"default-rf", "MIROIR_DEFAULT_RF", "replication factor (1-3) of a replica group created by its first node", func(c *peerConfig) any { return &c.DefaultRF }},
+		{"task-retention", "MIROIR_TASK_RETENTION", "how long finished tasks are kept before the leader prunes them", func(c *peerConfig) any { return &c.TaskRetention }},
 		{"hold-timeout", "MIROIR_HOLD_TIMEOUT", "how long a write waits for a leader before 503", func(c *peerConfig) any { return &c.HoldTimeout }},
 		{"shutdown-timeout", "MIROIR_SHUTDOWN_TIMEOUT", "bound on a graceful shutdown", func(c *peerConfig) any { return &c.ShutdownTimeout }},
 		{"log-level", "MIROIR_LOG_LEVEL", "debug, info, warn or error", func(c *peerConfig) any { return &c.LogLevel }},
@@ -237,8 +240,8 @@ func (c peerConfig) validate() error {
 	if c.DefaultRF < 1 || c.DefaultRF > 3 {
 		bad("default-rf must be 1, 2 or 3, got %d", c.DefaultRF)
 	}
-	if c.HoldTimeout <= 0 || c.ShutdownTimeout <= 0 {
-		bad("hold-timeout and shutdown-timeout must be positive")
+	if c.HoldTimeout <= 0 || c.ShutdownTimeout <= 0 || c.TaskRetention <= 0 {
+		bad("hold-timeout, shutdown-timeout and task-retention must be positive")
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		bad("%v", err)

@@ -18,10 +18,12 @@ type leaderWork interface {
 	Close() error
 }
 
-// leaderWorks are the proxy's leader-only loops: the task watcher and the
-// node health checker (each decides transitions once, on the leader).
-func leaderWorks(px *proxy.Proxy) []leaderWork {
-	return []leaderWork{px.NewTaskWatcher(), px.NewHealthChecker()}
+// leaderWorks are the leader-only loops: the proxy's task watcher and node
+// health checker (each decides transitions once, on the leader) and the
+// pruner of old finished tasks.
+func (p *peer) leaderWorks() []leaderWork {
+	return []leaderWork{p.px.NewTaskWatcher(), p.px.NewHealthChecker(),
+		&taskPruner{cat: p.catalog, retention: p.taskRetention, interval: pruneInterval, logger: p.logger}}
 }
 
 // ensureDefaultKeys creates Meilisearch's default API keys when the cluster

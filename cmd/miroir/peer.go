@@ -29,9 +29,11 @@ type peer struct {
 	// masterKey set means the Meilisearch API is protected and the default
 	// keys are created on first start.
 	masterKey string
-	srv       *admin.Server
-	logger    *slog.Logger
-	serveErr  chan error
+	// taskRetention is how long finished tasks are kept.
+	taskRetention time.Duration
+	srv           *admin.Server
+	logger        *slog.Logger
+	serveErr      chan error
 
 	// loops runs the proxy's background work and the leader-only loops.
 	loopCancel context.CancelFunc
@@ -83,7 +85,7 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 	if err != nil {
 		return nil, err
 	}
-	return &peer{id: cfg.ID, ln: ln, fsm: f, cl: cl, px: px, catalog: cat, masterKey: cfg.MasterKey,
+	return &peer{id: cfg.ID, ln: ln, fsm: f, cl: cl, px: px, catalog: cat, masterKey: cfg.MasterKey, taskRetention: cfg.TaskRetention,
 		srv: srv, logger: plog, serveErr: make(chan error, 1)}, nil
 }
 
@@ -169,7 +171,7 @@ func (p *peer) leaderLoops(ctx context.Context) {
 
 func (p *peer) startLeaderWork(ctx context.Context) []leaderWork {
 	var started []leaderWork
-	for _, w := range leaderWorks(p.px) {
+	for _, w := range p.leaderWorks() {
 		if err := w.Start(ctx); err != nil {
 			p.logger.Error("leader loop", "err", err)
 			continue
