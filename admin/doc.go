@@ -14,7 +14,11 @@
 //     FSM view. A read may wait for an applied index with ?index=N or the
 //     X-Miroir-Index header: every write answers with the raft index it
 //     committed at in X-Miroir-Index, so a client that wrote through one
-//     peer can read its write from any other.
+//     peer can read its write from any other. ?consistent=true commits a
+//     no-op barrier first, for a linearizable read.
+//   - /_miroir/ready answers 200 only once CatchUp has committed a barrier
+//     and the local FSM applied it: a restarted peer never serves its
+//     pre-restart state to a load balancer's traffic.
 //   - The admin routes need the admin key (Authorization: Bearer or
 //     X-Admin-Key), compared in constant time. /health, /_miroir/ready and
 //     /metrics need none; /_miroir/internal/* is authenticated by the
