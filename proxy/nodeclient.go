@@ -75,8 +75,8 @@ func (c *nodeClient) do(ctx context.Context, addr string, r request, out any) er
 }
 
 // raw is do without decoding: it returns the body of a 2xx answer.
-func (c *nodeClient) raw(ctx context.Context, addr string, r request) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+func (c *nodeClient) raw(parent context.Context, addr string, r request) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 	var body io.Reader
 	if r.body != nil {
@@ -98,6 +98,10 @@ func (c *nodeClient) raw(ctx context.Context, addr string, r request) ([]byte, e
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if parent.Err() != nil {
+			// The caller gave up (client gone): not the node's fault.
+			return nil, parent.Err()
+		}
 		c.markSuspect(addr)
 		return nil, fmt.Errorf("%w: %s %s: %v", ErrNodeUnavailable, r.method, addr, err)
 	}
