@@ -100,5 +100,11 @@ func normalize(s string) string {
 
 // normalizeFacet is Meilisearch's normalize_facet: trim, NFKD, lowercase.
 func normalizeFacet(s string) string {
-	return strings.ToLower(norm.NFKD.String(strings.TrimSpace(s)))
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || (c >= 'A' && c <= 'Z') {
+			return strings.ToLower(norm.NFKD.String(s))
+		}
+	}
+	return s // already normal: share the bytes
 }
