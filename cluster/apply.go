@@ -130,9 +130,13 @@ func unwrapRetry(err error) string {
 }
 
 // applyLocal applies on this peer, which must be the leader. It never
-// forwards. The wait for commit is bounded by raft: a leader that loses its
+// forwards. With a batcher, concurrent calls (local and forwarded) share
+// one raft entry; each still gets its own Apply value. The wait for commit is bounded by raft: a leader that loses its
 // quorum steps down after LeaderLeaseTimeout and fails the future.
 func (p *Peer) applyLocal(ctx context.Context, cmd []byte) (Applied, error) {
+	if p.batch != nil {
+		return p.batch.submit(ctx, cmd)
+	}
 	timeout := p.cfg.ApplyTimeout
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = min(timeout, time.Until(dl))

@@ -100,6 +100,16 @@ type Config struct {
 	// Default 256.
 	MaxAppendEntries int
 
+	// MaxBatch is how many concurrent Applies the leader may coalesce into
+	// one raft entry when the FSM implements BatchEncoder (fsm.FSM does):
+	// proposals that queue while earlier entries commit go out together
+	// (group commit, no timer: a lone writer is not delayed). 1 turns
+	// coalescing off (one entry per command). Default 128.
+	MaxBatch int
+	// MaxBatchBytes caps the commands' bytes in one coalesced entry; a
+	// bigger command goes alone. Default 1 MiB.
+	MaxBatchBytes int
+
 	// ReconcileInterval is the leader's periodic sweep of gossip membership
 	// against the raft configuration, on top of membership events.
 	// Default 30 s.
@@ -156,6 +166,8 @@ func DefaultConfig() Config {
 		LeaderLeaseTimeout:   500 * time.Millisecond,
 		CommitTimeout:        50 * time.Millisecond,
 		MaxAppendEntries:     256,
+		MaxBatch:             128,
+		MaxBatchBytes:        1 << 20,
 		ReconcileInterval:    30 * time.Second,
 		GossipProbeInterval:  time.Second,
 		GossipProbeTimeout:   500 * time.Millisecond,
@@ -261,6 +273,9 @@ func (c Config) Validate() error {
 	}
 	if c.SnapshotThreshold == 0 || c.SnapshotRetain < 1 || c.MaxAppendEntries < 1 {
 		bad("snapshot threshold, snapshot retain and max append entries must be positive")
+	}
+	if c.MaxBatch < 1 || c.MaxBatchBytes < 1 {
+		bad("max batch %d and max batch bytes %d must be positive (max batch 1 turns coalescing off)", c.MaxBatch, c.MaxBatchBytes)
 	}
 	if c.LeaderLeaseTimeout > c.HeartbeatTimeout {
 		bad("leader lease timeout %v must not exceed heartbeat timeout %v", c.LeaderLeaseTimeout, c.HeartbeatTimeout)

@@ -38,6 +38,8 @@ func TestValidateRefusesBadConfigs(t *testing.T) {
 		{"zero hold", func(c *Config) { c.HoldTimeout = 0 }, ErrInvalidConfig},
 		{"negative expect", func(c *Config) { c.BootstrapExpect = -1 }, ErrInvalidConfig},
 		{"encrypt without key", func(c *Config) { c.GossipEncrypt = true }, ErrInvalidConfig},
+		{"zero max batch", func(c *Config) { c.MaxBatch = 0 }, ErrInvalidConfig},
+		{"zero max batch bytes", func(c *Config) { c.MaxBatchBytes = 0 }, ErrInvalidConfig},
 		{"lease over heartbeat", func(c *Config) { c.LeaderLeaseTimeout = 2 * time.Second }, ErrInvalidConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

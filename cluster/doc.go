@@ -48,8 +48,21 @@
 //   - If the FSM implements raft.BatchingFSM, raft's batching path is kept
 //     (the FSM then also receives LogConfiguration entries and must skip
 //     them). Concurrent Applies on the leader share disk writes (raft group
-//     commit, BatchApplyCh, MaxAppendEntries); they are not merged into one
-//     log entry here, because that needs a batch command type of the fsm.
+//     commit, BatchApplyCh, MaxAppendEntries).
+//   - Coalescing: if the FSM also implements BatchEncoder (fsm.FSM does,
+//     with CmdBatch) and Config.MaxBatch > 1 (default 128), concurrent
+//     Applies on the leader, local and forwarded alike, become one log
+//     entry. One goroutine owns the queue: it proposes what queued while
+//     the previous entries (at most two in raft) committed, up to MaxBatch
+//     commands and MaxBatchBytes (default 1 MiB); no timer, so a lone
+//     command goes at once and as itself (never wrapped). Each caller gets
+//     its own Apply value (SplitBatchResult) and the entry's index. A
+//     failed entry fails all its callers with the same typed error
+//     (ErrLeadershipLost, ErrNotLeader, ...), which Apply retries within the
+//     hold like any other: commands are idempotent by request id, so a
+//     command of a batch that did commit is not applied twice. MaxBatch 1,
+//     or an FSM without BatchEncoder (clustertest's KV), keeps one entry
+//     per command. miroir_cluster_batch_commands counts commands per entry.
 //   - ClusterKey: the secret of the internal routes (constant-time compare;
 //     empty leaves them open, for dev, with a warning). With GossipEncrypt
 //     it also keys memberlist (AES-256, sha256("miroir-gossip"+key)).

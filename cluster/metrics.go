@@ -15,6 +15,7 @@ type metrics struct {
 	forwardedTotal *prometheus.CounterVec
 	applySeconds   *prometheus.HistogramVec
 	reconciles     prometheus.Counter
+	batchCommands  prometheus.Histogram
 }
 
 func newMetrics(p *Peer, reg prometheus.Registerer) (*metrics, error) {
@@ -32,11 +33,16 @@ func newMetrics(p *Peer, reg prometheus.Registerer) (*metrics, error) {
 			Name: "miroir_cluster_reconciles_total",
 			Help: "Passes of the leader's reconcile loop (membership against the raft configuration).",
 		}),
+		batchCommands: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "miroir_cluster_batch_commands",
+			Help:    "Commands the leader proposed together in one raft entry (coalesced Applies; 1 = alone).",
+			Buckets: prometheus.ExponentialBuckets(1, 2, 11),
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.forwardedTotal, m.applySeconds, m.reconciles, &raftCollector{p: p}} {
+	for _, c := range []prometheus.Collector{m.forwardedTotal, m.applySeconds, m.reconciles, m.batchCommands, &raftCollector{p: p}} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register cluster metrics: %w", err)
 		}
@@ -56,6 +62,10 @@ func (m *metrics) forwarded(err error) {
 		outcome = "error"
 	}
 	m.forwardedTotal.WithLabelValues(outcome).Inc()
+}
+
+func (m *metrics) observeBatch(commands int) {
+	m.batchCommands.Observe(float64(commands))
 }
 
 func (m *metrics) observeApply(path string, d time.Duration) {

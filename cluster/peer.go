@@ -27,6 +27,7 @@ type Peer struct {
 	tracker *appliedTracker
 	view    *memberView
 	meta    *metaDelegate
+	batch   *batcher // nil: one entry per command (MaxBatch 1, or no BatchEncoder)
 
 	// Set by Start, read-only afterwards until Close.
 	raft  *raft.Raft
@@ -78,6 +79,11 @@ func New(cfg Config, f FSM, logger *slog.Logger, reg prometheus.Registerer) (*Pe
 		return nil, err
 	}
 	p.metrics = m
+	if enc, ok := f.(BatchEncoder); ok && cfg.MaxBatch > 1 {
+		p.batch = newBatcher(cfg, enc, func(cmd []byte, timeout time.Duration) raft.ApplyFuture {
+			return p.raft.Apply(cmd, timeout)
+		}, m.observeBatch)
+	}
 	return p, nil
 }
 
@@ -124,6 +130,9 @@ func (p *Peer) start(ctx context.Context) error {
 	}
 	loopCtx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
+	if p.batch != nil {
+		go p.batch.run(loopCtx) // waited for in stop, after raft shut down
+	}
 	close(p.started)
 	p.wg.Add(1)
 	go p.loop(loopCtx, hasState)
@@ -221,6 +230,9 @@ func (p *Peer) stop(transfer bool) error {
 		}
 	}
 	errs := []error{p.shutdownRaft()}
+	if p.batch != nil {
+		<-p.batch.stopped // raft's shutdown resolved its entries
+	}
 	if err := p.ml.Shutdown(); err != nil {
 		errs = append(errs, fmt.Errorf("memberlist shutdown: %w", err))
 	}
