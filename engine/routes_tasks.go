@@ -134,7 +134,12 @@ func (s *Server) execCancel(t *task, p *payload) outcome {
 			}
 		}
 		return nil
-	}, publish: func() { s.q.publish(canceled) }}
+	}, publish: func() {
+		s.q.publish(canceled)
+		for _, ct := range canceled {
+			s.hooks.finished(ct)
+		}
+	}}
 }
 
 func (s *Server) execDeleteTasks(t *task, p *payload) outcome {

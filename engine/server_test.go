@@ -2,6 +2,9 @@ package engine
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -136,5 +139,22 @@ func TestPrimaryKeyChangesOnlyWhileTheIndexIsEmpty(t *testing.T) {
 	task := n.wait(n.mustEnqueue(http.MethodPatch, "/indexes/p", map[string]any{"primaryKey": "title"}))
 	if task["status"] != statusFailed || task["error"].(map[string]any)["code"] != "index_primary_key_already_exists" {
 		t.Fatalf("change with documents: %v", task)
+	}
+}
+
+func TestDumpWritesALogicalExport(t *testing.T) {
+	n := startNode(t, "")
+	n.succeed(n.mustEnqueue(http.MethodPost, "/indexes/books/documents", books))
+	task := n.succeed(n.mustEnqueue(http.MethodPost, "/dumps", nil))
+	name, _ := task["details"].(map[string]any)["dumpUid"].(string)
+	raw, err := os.ReadFile(filepath.Join(n.srv.cfg.DataDir, "dumps", name+".dump.jsonl"))
+	if err != nil || strings.Count(string(raw), "\n") != 1+len(books) {
+		t.Fatalf("dump %q: %v\n%s", name, err, raw)
+	}
+	n.succeed(n.mustEnqueue(http.MethodPost, "/snapshots", nil))
+	_, version := n.do(http.MethodGet, "/version", nil)
+	_, stats := n.do(http.MethodGet, "/stats", nil)
+	if version["pkgVersion"] != EmulatedVersion || stats["indexes"].(map[string]any)["books"] == nil {
+		t.Fatalf("version %v, stats %v", version, stats)
 	}
 }
