@@ -52,6 +52,7 @@ type searchPlan struct {
 	ranker    *ranker  // set for text queries; ranks are computed lazily
 	lazy      bool     // ranks beyond the words rule are computed on demand
 	constant  []bool   // per comp: every document gets the same rank
+	negatives []string // words whose documents are excluded ("-word")
 }
 
 func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {
@@ -76,7 +77,7 @@ func (x *Index) planSearch(m *mem, q *meili.SearchQuery) (*searchPlan, error) {
 	if p.searchOn, err = resolveSearchOn(cfg, q.AttributesToSearchOn); err != nil {
 		return nil, err
 	}
-	p.terms = parseQuery(cfg, x.dictionary(m), q.Q)
+	p.terms, p.negatives = parseQuery(cfg, x.dictionary(m), q.Q)
 	_, p.pkRank = m.sortedSlots()
 	return p, p.buildComps(cfg, len(q.Sort) > 0)
 }

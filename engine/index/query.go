@@ -22,12 +22,15 @@ type qterm struct {
 // parseQuery splits q into terms as milli does: stop words are dropped
 // except as the last word, the last word is a prefix unless q ends with a
 // separator, and each word gets a typo budget from its length.
-func parseQuery(cfg *config, d *dictionary, q string) []qterm {
+func parseQuery(cfg *config, d *dictionary, q string) (terms []qterm, negatives []string) {
 	toks, _ := tokenize(q, 0)
-	var terms []qterm
 	for i, t := range toks {
 		if len(terms) >= maxQueryWords {
 			break
+		}
+		if isNegated(q, t) {
+			negatives = append(negatives, t.term)
+			continue
 		}
 		last := i == len(toks)-1
 		if !last && cfg.stopWords[t.term] {
@@ -40,7 +43,17 @@ func parseQuery(cfg *config, d *dictionary, q string) []qterm {
 		qt.derivs = append(qt.derivs, synonymDerivs(cfg, d, t.term)...)
 		terms = append(terms, qt)
 	}
-	return terms
+	return terms, negatives
+}
+
+// isNegated reports Meilisearch's negative operator: a word right after a
+// '-' that starts the query or follows a space ("-word" excludes documents
+// containing word).
+func isNegated(q string, t token) bool {
+	if t.start < 1 || q[t.start-1] != '-' {
+		return false
+	}
+	return t.start == 1 || q[t.start-2] == ' ' || q[t.start-2] == '\t'
 }
 
 func typoBudget(cfg *config, w string) int {

@@ -105,7 +105,10 @@ func intp(v int) *int { return &v }
 // threshold, with its ranks and sort values.
 func (x *Index) candidates(m *mem, p *searchPlan) []hit {
 	var hits []hit
-	keep := func(slot uint32) bool { return p.filter == nil || p.filter.match(m, slot) }
+	excluded := negatedSlots(m, p.negatives)
+	keep := func(slot uint32) bool {
+		return !excluded[slot] && (p.filter == nil || p.filter.match(m, slot))
+	}
 	if len(p.terms) == 0 {
 		order, _ := m.sortedSlots()
 		hits = make([]hit, 0, len(order))
@@ -315,4 +318,18 @@ func cmpRank(a, b Rank) int {
 		return 1
 	}
 	return 0
+}
+
+// negatedSlots marks the documents containing a negated word exactly.
+func negatedSlots(m *mem, words []string) map[uint32]bool {
+	if len(words) == 0 {
+		return nil
+	}
+	out := map[uint32]bool{}
+	for _, w := range words {
+		for _, p := range m.terms[w] {
+			out[p.slot] = true
+		}
+	}
+	return out
 }

@@ -96,3 +96,19 @@ func TestPlaceholderSearchReturnsPrimaryKeyOrder(t *testing.T) {
 		t.Errorf("order %s", got)
 	}
 }
+
+func TestNegativeOperatorExcludesWord(t *testing.T) {
+	idx := newTestIndex(t, Settings{},
+		`{"id":1,"title":"red car"}`,
+		`{"id":2,"title":"red bike"}`,
+		`{"id":3,"title":"t-shirt red"}`)
+	if _, hits := search(t, idx, `{"q":"red -car"}`); fmt.Sprint(ids(hits)) != "[2 3]" {
+		t.Errorf("negative: %v", ids(hits))
+	}
+	if _, hits := search(t, idx, `{"q":"-bike"}`); fmt.Sprint(ids(hits)) != "[1 3]" {
+		t.Errorf("negative placeholder: %v", ids(hits))
+	}
+	if _, hits := search(t, idx, `{"q":"t-shirt"}`); fmt.Sprint(ids(hits)) != "[3]" {
+		t.Errorf("hyphenated word: %v", ids(hits))
+	}
+}
