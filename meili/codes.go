@@ -105,6 +105,19 @@ const (
 	CodeMiroirPeerNotFound          Code = "miroir_peer_not_found"
 	CodeMiroirInvalidRequest        Code = "miroir_invalid_request"
 	CodeMiroirTimeout               Code = "miroir_timeout"
+
+	// Domain codes the FSM returns as Apply errors (fsm.ResultError.Code).
+	CodeMiroirGroupNotFound           Code = "miroir_group_not_found"
+	CodeMiroirGroupExists             Code = "miroir_group_already_exists"
+	CodeMiroirInvalidGroupState       Code = "miroir_invalid_group_state"
+	CodeMiroirInvalidCommand          Code = "miroir_invalid_command"
+	CodeMiroirAliasNotFound           Code = "miroir_alias_not_found"
+	CodeMiroirAliasConflict           Code = "miroir_alias_conflict"
+	CodeMiroirSettingsVersionConflict Code = "miroir_settings_version_conflict"
+	CodeMiroirInvalidTaskState        Code = "miroir_invalid_task_state"
+	CodeMiroirMoveNotFound            Code = "miroir_move_not_found"
+	CodeMiroirMoveExists              Code = "miroir_move_already_exists"
+	CodeMiroirInvalidMovePhase        Code = "miroir_invalid_move_phase"
 )
 
 var codeTable = map[Code]codeDef{
@@ -206,4 +219,16 @@ var codeTable = map[Code]codeDef{
 	CodeMiroirPeerNotFound:          {http.StatusNotFound, TypeInvalidRequest},
 	CodeMiroirInvalidRequest:        {http.StatusBadRequest, TypeInvalidRequest},
 	CodeMiroirTimeout:               {http.StatusGatewayTimeout, TypeSystem},
+
+	CodeMiroirGroupNotFound:           {http.StatusNotFound, TypeInvalidRequest},
+	CodeMiroirGroupExists:             {http.StatusConflict, TypeInvalidRequest},
+	CodeMiroirInvalidGroupState:       {http.StatusConflict, TypeInvalidRequest},
+	CodeMiroirInvalidCommand:          {http.StatusBadRequest, TypeInvalidRequest},
+	CodeMiroirAliasNotFound:           {http.StatusNotFound, TypeInvalidRequest},
+	CodeMiroirAliasConflict:           {http.StatusConflict, TypeInvalidRequest},
+	CodeMiroirSettingsVersionConflict: {http.StatusConflict, TypeInvalidRequest},
+	CodeMiroirInvalidTaskState:        {http.StatusConflict, TypeInvalidRequest},
+	CodeMiroirMoveNotFound:            {http.StatusNotFound, TypeInvalidRequest},
+	CodeMiroirMoveExists:              {http.StatusConflict, TypeInvalidRequest},
+	CodeMiroirInvalidMovePhase:        {http.StatusConflict, TypeInvalidRequest},
 }
