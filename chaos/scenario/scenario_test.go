@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -57,6 +58,9 @@ func writeReport(path string) error {
 	}
 	defer f.Close()
 	notes := fmt.Sprintf("Binary capabilities: engine nodes %v, network fault hooks %v.", caps.Nodes, caps.Chaos)
+	if rev, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		notes += fmt.Sprintf(" Binary built from the working tree at commit %s.", strings.TrimSpace(string(rev)))
+	}
 	if n := os.Getenv("MIROIR_CHAOS_BINARY_NOTE"); n != "" {
 		notes += " " + n
 	}
