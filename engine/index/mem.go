@@ -44,12 +44,13 @@ type mem struct {
 	pathIDs    map[string]uint32 // flattened path -> id (never removed)
 	dict       *dictionary       // every term ever indexed (some may have only dead postings)
 
-	orderMu sync.Mutex // guards the primary-key order cache below
-	order   []uint32   // slots in primary-key order (may hold dead slots until settled)
-	pkRank  []uint32   // slot -> index in order
-	added   []uint32   // slots put since order was settled
-	dirty   bool       // order needs settling
-	columns map[uint32]*column
+	orderMu  sync.Mutex // guards the primary-key order cache below
+	order    []uint32   // slots in primary-key order (may hold dead slots until settled)
+	pkRank   []uint32   // slot -> index in order
+	added    []uint32   // slots put since order was settled
+	dirty    bool       // order needs settling
+	columns  map[uint32]*column
+	prefixes map[string][]prefixPosting // see prefixPostings
 }
 
 func newMem(cfg *config) *mem {
@@ -134,7 +135,7 @@ func (m *mem) putTokens(id string, raw []byte, fields []field, tokens [][]ftok) 
 	d := &docRec{id: id, raw: raw, fields: fields, alive: true}
 	m.docs = append(m.docs, d)
 	m.alive = append(m.alive, true)
-	m.added, m.dirty, m.columns = append(m.added, slot), true, nil
+	m.added, m.dirty, m.columns, m.prefixes = append(m.added, slot), true, nil, nil
 	m.byID[id] = slot
 	m.live++
 	for i := range fields {
@@ -186,7 +187,7 @@ func (m *mem) remove(id string) bool {
 	}
 	d.alive, d.raw, d.fields, d.words = false, nil, nil, nil
 	m.alive[slot] = false
-	m.dirty, m.columns = true, nil
+	m.dirty, m.columns, m.prefixes = true, nil, nil
 	delete(m.byID, id)
 	m.live--
 	return true

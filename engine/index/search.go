@@ -152,7 +152,12 @@ func (x *Index) textCandidates(m *mem, p *searchPlan, keep func(uint32) bool) []
 		typoOff[fid] = matchesAny(cfg.typoOffAttrs, name)
 		weights[fid], _ = cfg.searchWeight(name)
 	}
-	mt := gather(m, p.terms, allowed, typoOff)
+	var mt *matches
+	if cacheablePrefix(p.terms) {
+		mt = gatherPrefix(m, p.terms[0], allowed)
+	} else {
+		mt = gather(m, p.terms, allowed, typoOff)
+	}
 	r := newRanker(p.terms, p.slots, p.q.MatchingStrategy, removalOrder(p, mt))
 	r.maxW = 0
 	if cfg.searchable != nil {

@@ -121,3 +121,30 @@ func TestLazyBucketOrderEqualsFullRanking(t *testing.T) {
 		}
 	}
 }
+
+func TestShortPrefixCacheMatchesFullGather(t *testing.T) {
+	idx := newTestIndex(t, Settings{},
+		`{"id":1,"title":"li lion"}`, `{"id":2,"title":"lime lemon"}`, `{"id":3,"title":"olive"}`, `{"id":4,"a":"lid","b":"li"}`)
+	addDocs(t, idx, 2, `{"id":2,"title":"lit lime"}`) // a dead slot must be skipped
+	m := idx.mem
+	terms, _ := parseQuery(m.cfg, idx.dictionary(m), "li")
+	if !cacheablePrefix(terms) {
+		t.Fatal("li should use the prefix cache")
+	}
+	allowed := []bool{true, true, true, true, true}
+	for i := 0; i < 2; i++ { // built, then cached
+		cached := gatherPrefix(m, terms[0], allowed)
+		full := gather(m, terms, allowed, make([]bool, 5))
+		if fmt.Sprint(cached.slots) != fmt.Sprint(full.slots) {
+			t.Fatalf("slots %v, want %v", cached.slots, full.slots)
+		}
+		for j := range full.slots {
+			a, b := cached.of(j), full.of(j)
+			sort.Slice(a, func(x, y int) bool { return fmt.Sprint(a[x]) < fmt.Sprint(a[y]) })
+			sort.Slice(b, func(x, y int) bool { return fmt.Sprint(b[x]) < fmt.Sprint(b[y]) })
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Errorf("slot %d: %v, want %v", full.slots[j], a, b)
+			}
+		}
+	}
+}
