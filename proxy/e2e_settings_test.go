@@ -2,6 +2,7 @@ package proxy_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -96,5 +97,21 @@ func TestTasksAndBatchesAreListedFromTheState(t *testing.T) {
 	batch, err := tc.client.GetBatch(ctx, int(first.UID))
 	if err != nil || batch.Stats.TotalNbTasks != 1 {
 		t.Fatalf("batch: %v %+v", err, batch)
+	}
+}
+
+func TestCompressedRequestsAndAnswersWorkWithEveryEncoding(t *testing.T) {
+	tc := startCluster(t, 3, 1, 8)
+	ctx := context.Background()
+	for i, enc := range []meilisearch.ContentEncoding{meilisearch.GzipEncoding, meilisearch.DeflateEncoding, meilisearch.BrotliEncoding} {
+		client := meilisearch.New(tc.url, meilisearch.WithAPIKey(testMasterKey),
+			meilisearch.WithContentEncoding(enc, meilisearch.DefaultCompression))
+		name := fmt.Sprintf("enc%d", i)
+		info, err := client.Index(name).AddDocuments(ctx, corpus(20), nil)
+		tc.succeed(info, err)
+		res, err := client.Index(name).Search(ctx, "film", &meilisearch.SearchRequest{Limit: 3})
+		if err != nil || res.EstimatedTotalHits != 20 || len(res.Hits) != 3 {
+			t.Fatalf("%s: %v %+v", enc, err, res)
+		}
 	}
 }
