@@ -76,6 +76,9 @@ func newBatcher(cfg Config, enc BatchEncoder, apply func([]byte, time.Duration) 
 // LeaderLeaseTimeout), whatever ctx does, as applyLocal always did; ctx
 // bounds only the wait to enter the queue.
 func (b *batcher) submit(ctx context.Context, cmd []byte) (Applied, error) {
+	if ctx.Err() != nil {
+		return Applied{}, ctxErr(ctx, errors.New("not queued"))
+	}
 	p := proposal{cmd: cmd, done: make(chan outcome, 1)}
 	select {
 	case b.reqs <- p:
