@@ -3,16 +3,17 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"github.com/miroir-search/miroir/meili"
 	"time"
 
 	"github.com/miroir-search/miroir/engine/index"
+	"github.com/miroir-search/miroir/meili"
 	bolt "go.etcd.io/bbolt"
 )
 
 // indexForWrite returns the index a write task targets, creating it when
-// missing (as Meilisearch does on a first document or settings write). The
-// returned undo removes an index created here, for a task that then fails.
+// missing (as Meilisearch does on a first document or settings write); the
+// returned entry is non-nil when it was created here (finishWrite then
+// catalogs it on success or removes it on failure).
 func (s *Server) indexForWrite(uid string) (*index.Index, *entry, error) {
 	if idx, _, ok := s.idx.get(uid); ok {
 		return idx, nil, nil
