@@ -20,27 +20,30 @@ import (
 // highest precedence: defaults, the YAML file (--config or MIROIR_CONFIG),
 // MIROIR_* environment variables, flags. docs/operations.md lists every key.
 type peerConfig struct {
-	ID                  string        `yaml:"id"`
-	DataDir             string        `yaml:"data_dir"`
-	HTTPAddr            string        `yaml:"http_addr"`
-	HTTPAdvertiseAddr   string        `yaml:"http_advertise_addr"`
-	RaftAddr            string        `yaml:"raft_addr"`
-	RaftAdvertiseAddr   string        `yaml:"raft_advertise_addr"`
-	GossipAddr          string        `yaml:"gossip_addr"`
-	GossipAdvertiseAddr string        `yaml:"gossip_advertise_addr"`
-	Join                []string      `yaml:"join"`
-	BootstrapExpect     int           `yaml:"bootstrap_expect"`
-	AdminKey            string        `yaml:"admin_key"`
-	ClusterKey          string        `yaml:"cluster_key"`
-	MasterKey           string        `yaml:"master_key"`
-	NodeKey             string        `yaml:"node_key"`
-	GossipEncrypt       bool          `yaml:"gossip_encrypt"`
-	DefaultRF           int           `yaml:"default_rf"`
-	TaskRetention       time.Duration `yaml:"task_retention"`
-	HoldTimeout         time.Duration `yaml:"hold_timeout"`
-	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
-	LogLevel            string        `yaml:"log_level"`
-	LogFormat           string        `yaml:"log_format"`
+	ID                  string   `yaml:"id"`
+	DataDir             string   `yaml:"data_dir"`
+	HTTPAddr            string   `yaml:"http_addr"`
+	HTTPAdvertiseAddr   string   `yaml:"http_advertise_addr"`
+	RaftAddr            string   `yaml:"raft_addr"`
+	RaftAdvertiseAddr   string   `yaml:"raft_advertise_addr"`
+	GossipAddr          string   `yaml:"gossip_addr"`
+	GossipAdvertiseAddr string   `yaml:"gossip_advertise_addr"`
+	Join                []string `yaml:"join"`
+	BootstrapExpect     int      `yaml:"bootstrap_expect"`
+	AdminKey            string   `yaml:"admin_key"`
+	ClusterKey          string   `yaml:"cluster_key"`
+	MasterKey           string   `yaml:"master_key"`
+	NodeKey             string   `yaml:"node_key"`
+	GossipEncrypt       bool     `yaml:"gossip_encrypt"`
+	DefaultRF           int      `yaml:"default_rf"`
+	// DefaultShards is the shard count of new indexes; 0 means the proxy's
+	// default. Only `miroir dev` sets it (--shards); serve has no knob yet.
+	DefaultShards   int           `yaml:"-"`
+	TaskRetention   time.Duration `yaml:"task_retention"`
+	HoldTimeout     time.Duration `yaml:"hold_timeout"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	LogLevel        string        `yaml:"log_level"`
+	LogFormat       string        `yaml:"log_format"`
 	// ChaosControl, when set, enables network fault injection for the chaos
 	// suite, driven through a control server on this address. Never in
 	// production.

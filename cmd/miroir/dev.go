@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,55 +14,40 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/miroir-search/miroir/admin"
+	"github.com/miroir-search/miroir/store"
 	"github.com/spf13/cobra"
 )
-
-// devPeers is the size of the dev cluster.
-const devPeers = 3
-
-// devLayout is what `miroir dev` persists in <data-dir>/dev.json, so that a
-// restarted dev cluster finds its peers at the same addresses (raft keeps
-// them in its configuration) and keeps its admin key.
-type devLayout struct {
-	AdminKey   string    `json:"adminKey"`
-	ClusterKey string    `json:"clusterKey"`
-	NodeKey    string    `json:"nodeKey"`
-	Peers      []devPeer `json:"peers"`
-	Nodes      []devNode `json:"nodes"`
-}
-
-// devNode is one embedded engine node of the dev cluster.
-type devNode struct {
-	ID       string `json:"id"`
-	HTTPAddr string `json:"httpAddr"`
-}
-
-type devPeer struct {
-	ID         string `json:"id"`
-	HTTPAddr   string `json:"httpAddr"`
-	RaftAddr   string `json:"raftAddr"`
-	GossipAddr string `json:"gossipAddr"`
-}
 
 type devOptions struct {
 	dataDir     string
 	adminKey    string
+	masterKey   string
 	logLevel    string
 	randomPorts bool
+	topology    devTopology
 }
 
 func devCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
 	o := devOptions{}
 	cmd := &cobra.Command{
 		Use:   "dev",
-		Short: "Run a whole cluster (3 peers, 3 engine nodes) in one process on loopback",
+		Short: "Run a whole cluster (3 peers, engine nodes in replica groups) in one process on loopback",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.adminKey == "" {
 				o.adminKey = getenv("MIROIR_ADMIN_KEY")
 			}
+			if o.masterKey == "" {
+				o.masterKey = getenv("MIROIR_MASTER_KEY")
+			}
 			if _, err := parseLevel(o.logLevel); err != nil {
+				return usageError{err}
+			}
+			if o.masterKey != "" && len(o.masterKey) < 16 {
+				return usageError{errors.New("--master-key must be at least 16 bytes")}
+			}
+			o.topology.set = cmd.Flags().Changed
+			if err := o.topology.validate(); err != nil {
 				return usageError{err}
 			}
 			return runDev(cmd.Context(), o, stdout, stderr)
@@ -71,6 +55,11 @@ func devCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command
 	}
 	cmd.Flags().StringVar(&o.dataDir, "data-dir", "./data/dev", "directory for all peers' state")
 	cmd.Flags().StringVar(&o.adminKey, "admin-key", "", "admin key (env MIROIR_ADMIN_KEY; default: generated once and kept in the data dir)")
+	cmd.Flags().StringVar(&o.masterKey, "master-key", "", "Meilisearch master key SDKs use (env MIROIR_MASTER_KEY; default: generated once and kept in the data dir)")
+	cmd.Flags().IntVar(&o.topology.groups, "replica-groups", devDefaultGroups, "replica groups, each holding every shard (fixed when the data dir is created)")
+	cmd.Flags().IntVar(&o.topology.nodes, "nodes", devDefaultNodes, "engine nodes per replica group (fixed when the data dir is created)")
+	cmd.Flags().IntVar(&o.topology.rf, "rf", devDefaultRF, "replicas of each shard inside a group, 1 to 3 and at most --nodes (fixed when the data dir is created)")
+	cmd.Flags().IntVar(&o.topology.shards, "shards", store.DefaultShards, "shard count of new indexes")
 	cmd.Flags().StringVar(&o.logLevel, "log-level", "warn", "debug, info, warn or error")
 	cmd.Flags().BoolVar(&o.randomPorts, "random-ports", false, "use free ports instead of 7700-7702 and 7800-7802 (tests)")
 	_ = cmd.Flags().MarkHidden("random-ports")
@@ -79,7 +68,7 @@ func devCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command
 
 func runDev(ctx context.Context, o devOptions, stdout, stderr io.Writer) error {
 	logger := newLogger(stderr, o.logLevel, "text")
-	layout, err := loadDevLayout(o.dataDir, o.adminKey, o.randomPorts)
+	layout, err := loadDevLayout(o.dataDir, o)
 	if err != nil {
 		return err
 	}
@@ -99,7 +88,7 @@ func runDev(ctx context.Context, o devOptions, stdout, stderr io.Writer) error {
 	if err := registerDevNodes(ctx, layout); err != nil {
 		return err
 	}
-	printDev(stdout, o.dataDir, layout)
+	printDev(stdout, o.dataDir, layout, defaultKeys(ctx, layout))
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "miroir dev: shutting down")
 	return nil
@@ -111,7 +100,8 @@ func startDevPeers(ctx context.Context, dir string, l devLayout, logger *slog.Lo
 		cfg := defaultPeerConfig()
 		cfg.ID, cfg.DataDir = dp.ID, filepath.Join(dir, dp.ID)
 		cfg.HTTPAddr, cfg.RaftAddr, cfg.GossipAddr = dp.HTTPAddr, dp.RaftAddr, dp.GossipAddr
-		cfg.AdminKey, cfg.ClusterKey, cfg.NodeKey = l.AdminKey, l.ClusterKey, l.NodeKey
+		cfg.AdminKey, cfg.ClusterKey, cfg.NodeKey, cfg.MasterKey = l.AdminKey, l.ClusterKey, l.NodeKey, l.MasterKey
+		cfg.DefaultRF, cfg.DefaultShards = l.RF, l.Shards
 		cfg.BootstrapExpect = devPeers
 		if i > 0 {
 			cfg.Join = []string{l.Peers[0].GossipAddr}
@@ -171,83 +161,6 @@ func waitDevLeader(ctx context.Context, peers []*peer) error {
 		case <-tick.C:
 		}
 	}
-}
-
-func printDev(w io.Writer, dir string, l devLayout) {
-	fmt.Fprintf(w, "miroir dev: %d peers on loopback, data in %s\n\n", len(l.Peers), dir)
-	for _, p := range l.Peers {
-		fmt.Fprintf(w, "  %-6s http://%-16s raft %-16s gossip %s\n", p.ID, p.HTTPAddr, p.RaftAddr, p.GossipAddr)
-	}
-	for _, n := range l.Nodes {
-		fmt.Fprintf(w, "  %-6s http://%-16s (engine node, replica group %s)\n", n.ID, n.HTTPAddr, admin.DefaultGroup)
-	}
-	fmt.Fprintf(w, "\nadmin key: %s   (kept in %s)\n", l.AdminKey, filepath.Join(dir, "dev.json"))
-	fmt.Fprintf(w, "try:       MIROIR_ADMIN_KEY=%s miroirctl --addr http://%s status\n", l.AdminKey, l.Peers[0].HTTPAddr)
-	fmt.Fprintf(w, "SDK URL:   http://%s (any peer; no master key, the API is open)\n", l.Peers[0].HTTPAddr)
-	fmt.Fprintln(w, "Ctrl-C stops the cluster; running it again resumes it.")
-}
-
-// loadDevLayout reads <dir>/dev.json, or creates it with fresh keys and
-// ports (HTTP 7700..7702 when free). A given admin key wins and is saved.
-func loadDevLayout(dir, adminKey string, randomPorts bool) (devLayout, error) {
-	path := filepath.Join(dir, "dev.json")
-	var l devLayout
-	b, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		if err := json.Unmarshal(b, &l); err != nil || len(l.Peers) != devPeers {
-			return l, fmt.Errorf("%s is damaged (%v); remove %s to start a fresh dev cluster", path, err, dir)
-		}
-		if err := completeDevLayout(&l, randomPorts); err != nil {
-			return l, err
-		}
-	case errors.Is(err, os.ErrNotExist):
-		if l, err = newDevLayout(randomPorts); err != nil {
-			return l, err
-		}
-		if err := completeDevLayout(&l, randomPorts); err != nil {
-			return l, err
-		}
-	default:
-		return l, err
-	}
-	if adminKey != "" {
-		l.AdminKey = adminKey
-	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return l, err
-	}
-	out, _ := json.MarshalIndent(l, "", "  ")
-	return l, os.WriteFile(path, append(out, '\n'), 0o600)
-}
-
-func newDevLayout(randomPorts bool) (devLayout, error) {
-	l := devLayout{AdminKey: randomKey(), ClusterKey: randomKey()}
-	for i := range devPeers {
-		httpAddr := preferredAddr(7700+i, randomPorts)
-		raft, gossip := freeAddr(), freeAddr()
-		if httpAddr == "" || raft == "" || gossip == "" {
-			return l, errors.New("cannot find free loopback ports")
-		}
-		l.Peers = append(l.Peers, devPeer{ID: "peer" + strconv.Itoa(i+1), HTTPAddr: httpAddr, RaftAddr: raft, GossipAddr: gossip})
-	}
-	return l, nil
-}
-
-// completeDevLayout adds what older layouts lack: the node key and the
-// engine nodes (HTTP 7800..7802 when free).
-func completeDevLayout(l *devLayout, randomPorts bool) error {
-	if l.NodeKey == "" {
-		l.NodeKey = randomKey()
-	}
-	for i := len(l.Nodes); i < devPeers; i++ {
-		addr := preferredAddr(7800+i, randomPorts)
-		if addr == "" {
-			return errors.New("cannot find free loopback ports")
-		}
-		l.Nodes = append(l.Nodes, devNode{ID: "node" + strconv.Itoa(i+1), HTTPAddr: addr})
-	}
-	return nil
 }
 
 // preferredAddr is 127.0.0.1:port when that port is free, else any free

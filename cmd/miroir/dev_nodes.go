@@ -43,7 +43,7 @@ func stopDevNodes(nodes []*node, logger *slog.Logger) {
 func registerDevNodes(ctx context.Context, l devLayout) error {
 	base := "http://" + l.Peers[0].HTTPAddr
 	for _, n := range l.Nodes {
-		spec, _ := json.Marshal(admin.NodeSpec{ID: n.ID, Address: "http://" + n.HTTPAddr, Group: admin.DefaultGroup})
+		spec, _ := json.Marshal(admin.NodeSpec{ID: n.ID, Address: "http://" + n.HTTPAddr, Group: n.Group})
 		if err := retryAdmin(ctx, base, l.AdminKey, spec); err != nil {
 			return fmt.Errorf("register %s: %w", n.ID, err)
 		}

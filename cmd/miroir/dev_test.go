@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/meilisearch/meilisearch-go"
 	"time"
+
+	"github.com/meilisearch/meilisearch-go"
 )
 
 // syncBuffer is a bytes.Buffer safe for one writer and one reader.
@@ -32,14 +35,14 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
+func TestDevRunsThreePeersAndThreeEngineNodesWithRF2AndAMasterKey(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errs syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"dev", "--data-dir", dir, "--random-ports", "--admin-key", testAdminKey},
+		done <- run(ctx, []string{"dev", "--data-dir", dir, "--random-ports", "--admin-key", testAdminKey, "--shards", "8"},
 			func(string) string { return "" }, &out, &errs)
 	}()
 	waitFor(t, 60*time.Second, "dev banner", func() error {
@@ -48,15 +51,20 @@ func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
 			t.Fatalf("dev exited early with %d: %s", code, errs.String())
 		default:
 		}
-		if !strings.Contains(out.String(), "admin key: "+testAdminKey) {
+		if !strings.Contains(out.String(), "admin key:  "+testAdminKey) {
 			return fmt.Errorf("stdout so far: %q", out.String())
 		}
 		return nil
 	})
 	var layout devLayout
 	raw, err := os.ReadFile(filepath.Join(dir, "dev.json"))
-	if err != nil || json.Unmarshal(raw, &layout) != nil || len(layout.Peers) != 3 || len(layout.Nodes) != 3 {
+	if err != nil || json.Unmarshal(raw, &layout) != nil || len(layout.Peers) != 3 || len(layout.Nodes) != 3 || layout.RF != 2 {
 		t.Fatalf("dev.json: %v %s", err, raw)
+	}
+	for _, want := range []string{"master key: " + layout.MasterKey, devSearchKeyName + ": ", devAdminKeyName + ":  ", "group 0 "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
 	}
 	for _, p := range layout.Peers {
 		var list struct {
@@ -72,7 +80,9 @@ func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
 			return nil
 		})
 	}
+	checkMasterKeyEnforced(t, "http://"+layout.Peers[1].HTTPAddr, layout.MasterKey)
 	checkMeilisearchAPIAcrossPeers(t, layout)
+	checkEachDocumentOnRFNodes(t, layout, "books", 2)
 	cancel()
 	select {
 	case code := <-done:
@@ -84,16 +94,86 @@ func TestDevRunsThreePeersAndThreeEngineNodesUntilCancelled(t *testing.T) {
 	}
 }
 
+// checkMasterKeyEnforced: no key is 401 missing_authorization_header, a
+// wrong key 403 invalid_api_key, the master key 200.
+func checkMasterKeyEnforced(t *testing.T, base, master string) {
+	t.Helper()
+	for _, c := range []struct {
+		auth, code string
+		status     int
+	}{{"", "missing_authorization_header", 401}, {"Bearer wrong-key-0123456789", "invalid_api_key", 403}, {"Bearer " + master, "", 200}} {
+		status, body := rawGet(t, base+"/indexes", c.auth)
+		if status != c.status || !strings.Contains(body, c.code) {
+			t.Errorf("GET /indexes with %q: %d %s, want %d %s", c.auth, status, body, c.status, c.code)
+		}
+	}
+}
+
+func rawGet(t *testing.T, url, auth string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// checkEachDocumentOnRFNodes reads every engine node directly (with the
+// internal node key) and checks that each document, hence each shard that
+// holds one, is stored on exactly rf nodes of the single group.
+func checkEachDocumentOnRFNodes(t *testing.T, l devLayout, index string, rf int) {
+	t.Helper()
+	copies := map[string]int{}
+	nodesUsed := 0
+	for _, n := range l.Nodes {
+		status, body := rawGet(t, "http://"+n.HTTPAddr+"/indexes/"+index+"/documents?limit=1000", "Bearer "+l.NodeKey)
+		if status != 200 {
+			t.Fatalf("%s: %d %s", n.ID, status, body)
+		}
+		var page struct{ Results []map[string]any }
+		if err := json.Unmarshal([]byte(body), &page); err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Results) > 0 {
+			nodesUsed++
+		}
+		for _, d := range page.Results {
+			copies[fmt.Sprint(d["id"])]++
+		}
+	}
+	if len(copies) != devTestDocs || nodesUsed != len(l.Nodes) {
+		t.Fatalf("%d distinct documents on %d nodes, want %d on %d", len(copies), nodesUsed, devTestDocs, len(l.Nodes))
+	}
+	for id, c := range copies {
+		if c != rf {
+			t.Errorf("document %s is on %d nodes, want %d", id, c, rf)
+		}
+	}
+}
+
+// devTestDocs documents are written: enough that 8 shards are all used.
+const devTestDocs = 60
+
 // checkMeilisearchAPIAcrossPeers writes through one peer, waits for the
-// task through another and searches through the third, with the stock SDK.
+// task through another and searches through the third, with the stock SDK
+// and the master key.
 func checkMeilisearchAPIAcrossPeers(t *testing.T, l devLayout) {
 	t.Helper()
 	ctx := context.Background()
 	clients := make([]meilisearch.ServiceManager, len(l.Peers))
 	for i, p := range l.Peers {
-		clients[i] = meilisearch.New("http://" + p.HTTPAddr)
+		clients[i] = meilisearch.New("http://"+p.HTTPAddr, meilisearch.WithAPIKey(l.MasterKey))
 	}
 	docs := []map[string]any{{"id": 1, "title": "the dark forest"}, {"id": 2, "title": "a bright meadow"}, {"id": 3, "title": "dark matter"}}
+	for i := 4; i <= devTestDocs; i++ {
+		docs = append(docs, map[string]any{"id": i, "title": fmt.Sprintf("filler %d", i)})
+	}
 	info, err := clients[1].Index("books").AddDocuments(ctx, docs, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -73,6 +73,9 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 	plog := logger.With("peer", cfg.ID)
 	pcfg := proxy.DefaultConfig()
 	pcfg.MasterKey, pcfg.NodeKey = cfg.MasterKey, cfg.NodeKey
+	if cfg.DefaultShards > 0 {
+		pcfg.DefaultShards = cfg.DefaultShards
+	}
 	cat := admin.NewCatalog(consensus{cl}, nil, plog)
 	px, err := proxy.New(pcfg, proxy.Deps{State: f, Catalog: cat}, plog, reg)
 	if err != nil {
