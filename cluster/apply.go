@@ -63,6 +63,10 @@ func (p *Peer) applyOnce(ctx context.Context, cmd []byte) (Applied, string, erro
 	if err != nil {
 		return Applied{}, "forwarded", err
 	}
+	if p.fwd != nil {
+		a, err := p.fwd.submit(ctx, httpAddr, cmd)
+		return a, "forwarded", err
+	}
 	a, err := p.forwardApply(ctx, httpAddr, cmd)
 	return a, "forwarded", err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -185,5 +186,58 @@ func TestRetriesAfterLeaderLossRegisterEachCommandOnce(t *testing.T) {
 	c.EnsureSame(t)
 	if next := nextTaskUID(c.Leader()); next != proposers*each {
 		t.Fatalf("next task uid %d, want %d: a retried command applied twice", next, proposers*each)
+	}
+}
+
+// forwardConcurrently runs proposers on node, each registering one task,
+// and returns how many forwarding round trips node made for them.
+func forwardConcurrently(t *testing.T, node *clustertest.Node, proposers int, prefix string) float64 {
+	t.Helper()
+	before := counter(t, node, "miroir_cluster_forwarded_commands_total")
+	var wg sync.WaitGroup
+	for p := range proposers {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if _, err := node.Peer.Apply(ctx, registerCmd(t, fmt.Sprintf("%s-%d", prefix, p))); err != nil {
+				t.Errorf("proposer %d: %v", p, err)
+			}
+		})
+	}
+	wg.Wait()
+	return counter(t, node, "miroir_cluster_forwarded_commands_total") - before
+}
+
+func TestFollowerForwardsConcurrentCommandsInSharedRoundTrips(t *testing.T) {
+	c := fsmCluster(t)
+	c.WaitForLeader(t, leaderWait)
+	const proposers = 32
+	trips := forwardConcurrently(t, c.Followers()[0], proposers, "fwd")
+	if trips >= proposers {
+		t.Fatalf("%v round trips for %d concurrent commands: the follower did not coalesce", trips, proposers)
+	}
+	c.EnsureSame(t)
+	if next := nextTaskUID(c.Leader()); next != proposers {
+		t.Fatalf("next task uid %d, want %d", next, proposers)
+	}
+}
+
+func TestFollowerFallsBackToOneByOneWhenLeaderLacksApplyMany(t *testing.T) {
+	oldBinary := func(n *clustertest.Node) http.Handler {
+		h := n.Peer.Handler()
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == cluster.ApplyManyPath {
+				http.NotFound(w, r)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	c := fsmCluster(t, clustertest.WithHandler(oldBinary))
+	c.WaitForLeader(t, leaderWait)
+	forwardConcurrently(t, c.Followers()[0], 16, "old")
+	c.EnsureSame(t)
+	if next := nextTaskUID(c.Leader()); next != 16 {
+		t.Fatalf("next task uid %d, want 16", next)
 	}
 }

@@ -16,8 +16,9 @@
 //     removed only when they leave gracefully (Leave, announced in gossip
 //     meta because memberlist does not tell a leave from a failure) or when
 //     an operator calls RemovePeer. A peer that fails stays a voter.
-//   - The internal routes (Handler): POST /_miroir/internal/apply and
-//     /_miroir/internal/remove-peer, authenticated by X-Miroir-Cluster-Key.
+//   - The internal routes (Handler): POST /_miroir/internal/apply,
+//     /_miroir/internal/apply-many and /_miroir/internal/remove-peer,
+//     authenticated by X-Miroir-Cluster-Key.
 //
 // # Contracts
 //
@@ -63,6 +64,12 @@
 //     command of a batch that did commit is not applied twice. MaxBatch 1,
 //     or an FSM without BatchEncoder (clustertest's KV), keeps one entry
 //     per command. miroir_cluster_batch_commands counts commands per entry.
+//     Followers coalesce the same way before forwarding (MaxBatch > 1):
+//     forwards queued while earlier round trips are in flight (at most two)
+//     go to the leader in one POST /_miroir/internal/apply-many, which
+//     applies each as /apply would and answers each separately; a lone
+//     command still uses /apply, and a leader that answers 404 (an older
+//     binary) gets the commands one by one.
 //   - ClusterKey: the secret of the internal routes (constant-time compare;
 //     empty leaves them open, for dev, with a warning). With GossipEncrypt
 //     it also keys memberlist (AES-256, sha256("miroir-gossip"+key)).

@@ -33,6 +33,10 @@ const (
 	maxInternalBodySize = 16 << 20
 )
 
+// errNoRoute: the peer does not serve the internal route (an older
+// binary); the forwarder then sends commands one by one.
+var errNoRoute = errors.New("internal route not served")
+
 // wireApplied is the body of a successful forwarded apply.
 type wireApplied struct {
 	Index    uint64          `json:"index"`
@@ -107,7 +111,9 @@ func (p *Peer) callInternal(ctx context.Context, httpAddr, path string, body []b
 		return json.Unmarshal(data, out)
 	}
 	var we wireError
-	if err := json.Unmarshal(data, &we); err != nil {
+	if err := json.Unmarshal(data, &we); resp.StatusCode == http.StatusNotFound && (err != nil || we.Code != codeUnknownPeer) {
+		return fmt.Errorf("%w: %s on %s", errNoRoute, path, httpAddr)
+	} else if err != nil {
 		return fmt.Errorf("forward to %s: status %d: %s", httpAddr, resp.StatusCode, bytes.TrimSpace(data))
 	}
 	return wireErr(we)

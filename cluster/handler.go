@@ -10,7 +10,9 @@ import (
 )
 
 // Handler serves the internal routes other peers call:
-// POST /_miroir/internal/apply (body: the raw command) and
+// POST /_miroir/internal/apply (body: the raw command),
+// POST /_miroir/internal/apply-many (body: {"commands": [base64...]},
+// answer {"results": [...]} in order; followers coalesce forwards) and
 // POST /_miroir/internal/remove-peer (body: {"id": "..."}). Both require
 // the X-Miroir-Cluster-Key header when Config.ClusterKey is set, and both
 // run only on the leader: a follower answers not_leader (503) and never
@@ -18,6 +20,7 @@ import (
 func (p *Peer) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+ApplyPath, p.authorized(p.serveApply))
+	mux.HandleFunc("POST "+ApplyManyPath, p.authorized(p.serveApplyMany))
 	mux.HandleFunc("POST "+RemovePeerPath, p.authorized(p.serveRemovePeer))
 	return mux
 }
@@ -79,20 +82,24 @@ func (p *Peer) serveRemovePeer(w http.ResponseWriter, r *http.Request) {
 
 // writeErr answers a leader-side failure with its wire code.
 func writeErr(w http.ResponseWriter, err error) {
-	status, code := http.StatusInternalServerError, codeInternal
+	status, code := errStatus(err)
+	writeWireError(w, status, code, err.Error())
+}
+
+func errStatus(err error) (int, string) {
 	switch {
 	case errors.Is(err, ErrNotLeader):
-		status, code = http.StatusServiceUnavailable, codeNotLeader
+		return http.StatusServiceUnavailable, codeNotLeader
 	case errors.Is(err, ErrLeadershipLost):
-		status, code = http.StatusServiceUnavailable, codeLeadershipLost
+		return http.StatusServiceUnavailable, codeLeadershipLost
 	case errors.Is(err, ErrClosed):
-		status, code = http.StatusServiceUnavailable, codeClosed
+		return http.StatusServiceUnavailable, codeClosed
 	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		status, code = http.StatusGatewayTimeout, codeTimeout
+		return http.StatusGatewayTimeout, codeTimeout
 	case errors.Is(err, ErrUnknownPeer):
-		status, code = http.StatusNotFound, codeUnknownPeer
+		return http.StatusNotFound, codeUnknownPeer
 	}
-	writeWireError(w, status, code, err.Error())
+	return http.StatusInternalServerError, codeInternal
 }
 
 func writeWireError(w http.ResponseWriter, status int, code, msg string) {

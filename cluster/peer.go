@@ -27,7 +27,8 @@ type Peer struct {
 	tracker *appliedTracker
 	view    *memberView
 	meta    *metaDelegate
-	batch   *batcher // nil: one entry per command (MaxBatch 1, or no BatchEncoder)
+	batch   *batcher   // nil: one entry per command (MaxBatch 1, or no BatchEncoder)
+	fwd     *forwarder // nil: one forwarding round trip per command (MaxBatch 1)
 
 	// Set by Start, read-only afterwards until Close.
 	raft  *raft.Raft
@@ -84,6 +85,9 @@ func New(cfg Config, f FSM, logger *slog.Logger, reg prometheus.Registerer) (*Pe
 			return p.raft.Apply(cmd, timeout)
 		}, m.observeBatch)
 	}
+	if cfg.MaxBatch > 1 {
+		p.fwd = newForwarder(p)
+	}
 	return p, nil
 }
 
@@ -132,6 +136,9 @@ func (p *Peer) start(ctx context.Context) error {
 	p.cancel = cancel
 	if p.batch != nil {
 		go p.batch.run(loopCtx) // waited for in stop, after raft shut down
+	}
+	if p.fwd != nil {
+		go p.fwd.run(loopCtx) // its calls end with loopCtx; waited for in stop
 	}
 	close(p.started)
 	p.wg.Add(1)
@@ -232,6 +239,9 @@ func (p *Peer) stop(transfer bool) error {
 	errs := []error{p.shutdownRaft()}
 	if p.batch != nil {
 		<-p.batch.stopped // raft's shutdown resolved its entries
+	}
+	if p.fwd != nil {
+		<-p.fwd.stopped
 	}
 	if err := p.ml.Shutdown(); err != nil {
 		errs = append(errs, fmt.Errorf("memberlist shutdown: %w", err))
