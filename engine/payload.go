@@ -16,13 +16,23 @@ import (
 // sent. JSON and NDJSON are decoded here without building maps; CSV goes
 // through meili's parser, which types columns as Meilisearch does.
 func parseDocuments(mt string, body io.Reader, delim rune) ([]json.RawMessage, error) {
-	switch mt {
-	case "application/json":
-		return parseJSONDocuments(body)
-	case "application/x-ndjson":
-		return parseNDJSON(body)
+	if mt == "text/csv" {
+		return parseCSV(body, delim)
 	}
-	return parseCSV(body, delim)
+	raw, err := readAll(body)
+	if err != nil {
+		return nil, err
+	}
+	if mt == "application/x-ndjson" {
+		if docs, ok := fastNDJSON(raw); ok {
+			return docs, nil
+		}
+		return parseNDJSON(bytes.NewReader(raw))
+	}
+	if docs, ok := fastJSONDocuments(raw); ok {
+		return docs, nil
+	}
+	return parseJSONDocuments(bytes.NewReader(raw))
 }
 
 func missingPayload(format string) *meili.Error {

@@ -36,5 +36,23 @@ func FuzzParseDocuments(f *testing.F) {
 				t.Fatalf("%s: accepted a document that is not an object: %q", mt, d)
 			}
 		}
+		// The fast paths must return exactly what the decoder paths return.
+		var slow []json.RawMessage
+		switch mt {
+		case "application/json":
+			slow, err = parseJSONDocuments(bytes.NewReader(body))
+		case "application/x-ndjson":
+			slow, err = parseNDJSON(bytes.NewReader(body))
+		default:
+			return
+		}
+		if err != nil || len(slow) != len(docs) {
+			t.Fatalf("%s: fast path gave %d documents, decoder %d (%v)", mt, len(docs), len(slow), err)
+		}
+		for i := range docs {
+			if !bytes.Equal(docs[i], slow[i]) {
+				t.Fatalf("%s: document %d differs: %q vs %q", mt, i, docs[i], slow[i])
+			}
+		}
 	})
 }
