@@ -61,13 +61,16 @@ func BenchmarkRegisterTasksConcurrent(b *testing.B) {
 					}
 					prefix := fmt.Sprintf("r%d-", run.Add(1))
 					now := time.Now().UTC()
-					first := leader.Peer.AppliedIndex()
+					first, term := leader.Peer.AppliedIndex(), leader.Peer.Stats().Term
 					report(b, benchApply(b, node, proposers, func(i int64) []byte {
 						cmd, _ := fsm.Encode(fsm.CmdRegisterTasks, fsm.RegisterTasks{
 							Meta:  fsm.Meta{RequestID: fmt.Sprintf("%s%d", prefix, i), Time: now},
 							Tasks: []store.NewTask{{Type: "documentAdditionOrUpdate", IndexUID: "movies", Details: []byte(`{"receivedDocuments":1}`)}}})
 						return cmd
 					}))
+					// Elections during the run (the loaded machine flaps
+					// leaders) explain latency tails of seconds.
+					b.ReportMetric(float64(node.Peer.Stats().Term-term), "elections")
 					if entries := leader.Peer.AppliedIndex() - first; entries > 0 {
 						b.ReportMetric(float64(b.N)/float64(entries), "cmds/entry")
 					}
