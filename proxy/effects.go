@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/miroir-search/miroir/meili"
 	"github.com/miroir-search/miroir/store"
@@ -76,4 +77,42 @@ func (p *Proxy) commitSettings(ctx context.Context, t store.Task) error {
 func isCode(err error, code meili.Code) bool {
 	var me *meili.Error
 	return errors.As(err, &me) && me.Code == code
+}
+
+// repairIndex creates the physical index on nodes that answered
+// index_not_found although the index is in the catalog (they missed its
+// creation), with the catalog's settings and `_miroir_shard` filterable, so
+// that the shard filter works there before they receive documents again.
+// Failures are logged: the next deletion that finds the index missing
+// repairs again.
+func (p *Proxy) repairIndex(ctx context.Context, uid string, nodeIDs []string) {
+	top, err := p.loadIndex(uid)
+	if err != nil {
+		return
+	}
+	reqs := repairRequests(top)
+	var batches []*nodeBatch
+	for _, b := range broadcastBatches(top, reqs...) {
+		if slices.Contains(nodeIDs, b.node.ID) {
+			batches = append(batches, b)
+		}
+	}
+	for _, r := range p.send(ctx, "repairIndex", batches) {
+		if r.err != nil {
+			p.log.Warn("repairing index on node failed", "index", uid, "node", r.node.ID, "err", r.err)
+		}
+	}
+	p.log.Info("recreated an index on nodes that missed its creation", "index", uid, "nodes", nodeIDs)
+}
+
+// repairRequests are prepareRequests with the catalog's full settings.
+func repairRequests(t *topology) []request {
+	reqs := prepareRequests(t)
+	var settings map[string]json.RawMessage
+	if json.Unmarshal(t.index.Settings, &settings) != nil || settings == nil {
+		return reqs
+	}
+	settings["filterableAttributes"] = withShardFilterable(settings["filterableAttributes"])
+	reqs[1].body = mustJSON(settings)
+	return reqs
 }

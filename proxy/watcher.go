@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/miroir-search/miroir/meili"
 	"github.com/miroir-search/miroir/store"
 )
 
@@ -176,6 +177,9 @@ func (p *Proxy) aggregate(ctx context.Context, t store.Task, nodes map[string]st
 	case agg.status == t.Status:
 		return store.TaskUpdate{}, false
 	case agg.status == store.TaskSucceeded:
+		if t.Type == kindDocumentDeletion && len(agg.missing) > 0 {
+			p.repairIndex(ctx, t.IndexUID, agg.missing)
+		}
 		if err := p.commitEffects(ctx, t, nodes); err != nil {
 			return store.TaskUpdate{UID: t.UID, Status: store.TaskFailed, At: agg.at, Error: taskError(err)}, true
 		}
@@ -193,6 +197,7 @@ type folded struct {
 	err     *store.TaskError
 	deleted map[string]int64 // group -> deletedDocuments summed over its nodes
 	first   json.RawMessage  // details of the first succeeded node task (by node id)
+	missing []string         // nodes that answered index_not_found to a deletion
 }
 
 // foldNodeTasks: failed with the first node error; canceled when any was
@@ -220,7 +225,12 @@ func foldNodeTasks(t store.Task, nodes map[string]store.Node, rf map[string]int,
 		if nt.FinishedAt != nil && nt.FinishedAt.After(f.at) {
 			f.at = *nt.FinishedAt
 		}
-		switch nt.Status {
+		status := nt.Status
+		if status == store.TaskFailed && nothingToDelete(t.Type, nt.Error) {
+			status = store.TaskSucceeded
+			f.missing = append(f.missing, id)
+		}
+		switch status {
 		case store.TaskFailed:
 			if f.err == nil {
 				f.err = nt.Error
@@ -257,6 +267,16 @@ func foldNodeTasks(t store.Task, nodes map[string]store.Node, rf map[string]int,
 		}
 	}
 	return f
+}
+
+// nothingToDelete reports whether a node task failed only because the node
+// lacks the physical index (it was down or slow when the index was created,
+// or the creation ended in miroir_no_quorum) while the task deletes: the
+// index or its documents are already absent there, so for that node the
+// deletion is done. Any other failure still fails the task.
+func nothingToDelete(typ string, err *store.TaskError) bool {
+	return err != nil && err.Code == string(meili.CodeIndexNotFound) &&
+		(typ == kindIndexDeletion || typ == kindDocumentDeletion)
 }
 
 func deletedDocuments(details json.RawMessage) int64 {
