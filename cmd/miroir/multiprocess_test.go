@@ -159,6 +159,10 @@ func registerNode(t *testing.T, procs []*proc, id string) {
 	})
 }
 
+// TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping runs real
+// processes. It builds the miroir binary each run unless MIROIR_BIN names
+// one already built from this tree (the Makefile sets it after `make
+// build`: MIROIR_BIN=$PWD/bin/miroir), which saves the build time.
 func TestLeaderKilledAndRestartedRejoinsWithoutRebootstrapping(t *testing.T) {
 	if testing.Short() {
 		t.Skip("multi-process test builds the binary and runs 3 peers")
