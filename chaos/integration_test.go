@@ -52,8 +52,8 @@ func raftCluster(t *testing.T) []*raftPeer {
 		}
 		cfg := raft.DefaultConfig()
 		cfg.LocalID = raft.ServerID(p.name)
-		cfg.HeartbeatTimeout, cfg.ElectionTimeout = 100*time.Millisecond, 100*time.Millisecond
-		cfg.LeaderLeaseTimeout, cfg.CommitTimeout = 100*time.Millisecond, 5*time.Millisecond
+		cfg.HeartbeatTimeout, cfg.ElectionTimeout = 200*time.Millisecond, 200*time.Millisecond
+		cfg.LeaderLeaseTimeout, cfg.CommitTimeout = 200*time.Millisecond, 5*time.Millisecond
 		cfg.Logger = nil
 		cfg.LogOutput = io.Discard
 		trans := raft.NewNetworkTransport(NewFaultyStreamLayer(l, p.rules), 3, time.Second, io.Discard)
@@ -66,8 +66,12 @@ func raftCluster(t *testing.T) []*raftPeer {
 		p.raft = r
 		out = append(out, p)
 	}
-	if err := out[0].raft.BootstrapCluster(raft.Configuration{Servers: servers}).Error(); err != nil {
-		t.Fatal(err)
+	// Every peer bootstraps with the same configuration, so each knows its
+	// peers even when a partition comes before the first leader replicated it.
+	for _, p := range out {
+		if err := p.raft.BootstrapCluster(raft.Configuration{Servers: servers}).Error(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
 }
