@@ -21,9 +21,11 @@ test: lint unit fuzz
 # packages one at a time. Raft, gossip and multi-process tests elect leaders
 # on timers; running them beside each other on a 2-core machine only tests
 # the scheduler.
-unit:
-	$(GO) test $(RACE) -count=1 -run '^$$' $(PKGS) >/dev/null
-	$(GO) test $(RACE) -count=1 -p 1 -timeout 20m $(PKGS)
+# Multi-process tests (cmd/miroir, chaos) run the binary built here instead of
+# building their own.
+unit: build
+	MIROIR_BIN=$(CURDIR)/$(BIN)/miroir $(GO) test $(RACE) -count=1 -run '^$$' $(PKGS) >/dev/null
+	MIROIR_BIN=$(CURDIR)/$(BIN)/miroir $(GO) test $(RACE) -count=1 -p 1 -timeout 20m $(PKGS)
 
 # Each fuzz target runs briefly; inputs that found bugs live in testdata/fuzz.
 FUZZTIME ?= 5s
