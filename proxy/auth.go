@@ -1,14 +1,11 @@
 package proxy
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
+	"errors"
 	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/miroir-search/miroir/meili"
@@ -22,15 +19,22 @@ const authKey = "miroir.proxy.auth"
 type grant struct {
 	master bool
 	key    *store.Key
-	// rules are a tenant token's search rules (index pattern -> filter).
-	rules map[string]any
+	// tenant is set for a tenant token: its search rules and parent key.
+	tenant *meili.TenantClaims
 }
 
-// deriveKey is Meilisearch's key value: hex(HMAC-SHA256(master, uid)).
-func deriveKey(master, uid string) string {
-	m := hmac.New(sha256.New, []byte(master))
-	m.Write([]byte(uid))
-	return hex.EncodeToString(m.Sum(nil))
+// deriveKey is Meilisearch's key value (meili.DeriveKey: the uid is
+// lowercased before hashing).
+func deriveKey(master, uid string) string { return meili.DeriveKey(master, uid) }
+
+// meiliKey is k as the meili package checks it, with its key value.
+func meiliKey(master string, k store.Key) meili.Key {
+	actions := make([]meili.Action, len(k.Actions))
+	for i, a := range k.Actions {
+		actions[i] = meili.Action(a)
+	}
+	return meili.Key{Key: deriveKey(master, k.UID), UID: k.UID, Name: k.Name, Description: k.Description,
+		Actions: actions, Indexes: k.Indexes, ExpiresAt: k.ExpiresAt, CreatedAt: k.CreatedAt, UpdatedAt: k.UpdatedAt}
 }
 
 // authenticate checks the caller against action on index ("" for routes
@@ -74,127 +78,74 @@ func (p *Proxy) grantFor(token, action, index string) (*grant, error) {
 	now := time.Now()
 	for i := range keys {
 		k := &keys[i]
-		if subtle.ConstantTimeCompare([]byte(token), []byte(deriveKey(p.cfg.MasterKey, k.UID))) != 1 {
+		mk := meiliKey(p.cfg.MasterKey, *k)
+		if subtle.ConstantTimeCompare([]byte(token), []byte(mk.Key)) != 1 {
 			continue
 		}
-		if !keyAllows(k, action, index, now) {
+		if !meili.KeyAllows(mk, meili.Action(action), index, now) {
 			return nil, invalidKey()
 		}
 		return &grant{key: k}, nil
 	}
-	if strings.Count(token, ".") == 2 && action == "search" {
+	if action == string(meili.ActionSearch) {
 		return p.tenantGrant(token, keys, index, now)
 	}
 	return nil, invalidKey()
 }
 
-func keyAllows(k *store.Key, action, index string, now time.Time) bool {
-	if k.ExpiresAt != nil && now.After(*k.ExpiresAt) {
-		return false
-	}
-	return actionAllowed(k.Actions, action) && (index == "" || indexAllowed(k.Indexes, index))
-}
-
-func actionAllowed(actions []string, action string) bool {
-	group, _, _ := strings.Cut(action, ".")
-	for _, a := range actions {
-		switch {
-		case a == "*", a == action, a == group+".*":
-			return true
-		case a == "*.get" && strings.HasSuffix(action, ".get"):
-			return true
-		}
-	}
-	return false
-}
-
-func indexAllowed(patterns []string, index string) bool {
-	for _, pat := range patterns {
-		if pat == "*" || pat == index {
-			return true
-		}
-		if prefix, ok := strings.CutSuffix(pat, "*"); ok && strings.HasPrefix(index, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-// tenantClaims are a tenant token's claims.
-type tenantClaims struct {
-	APIKeyUID   string `json:"apiKeyUid"`
-	SearchRules any    `json:"searchRules"`
-	jwt.RegisteredClaims
-}
-
-// tenantGrant validates a tenant token signed with a search key's value.
+// tenantGrant validates a tenant token signed with one of the keys
+// (meili.ValidateTenantToken checks signature, expiry and the parent key's
+// search right) and, for a route about one index, that the token and its
+// parent key both allow that index.
 func (p *Proxy) tenantGrant(token string, keys []store.Key, index string, now time.Time) (*grant, error) {
-	var claims tenantClaims
-	var parent *store.Key
-	_, err := jwt.ParseWithClaims(token, &claims, func(tk *jwt.Token) (any, error) {
-		for i := range keys {
-			if keys[i].UID == claims.APIKeyUID {
-				parent = &keys[i]
-				return []byte(deriveKey(p.cfg.MasterKey, keys[i].UID)), nil
+	lookup := func(uid string) (meili.Key, bool) {
+		for _, k := range keys {
+			if k.UID == uid {
+				return meiliKey(p.cfg.MasterKey, k), true
 			}
 		}
-		return nil, invalidKey()
-	}, jwt.WithValidMethods([]string{"HS256", "HS384", "HS512"}), jwt.WithTimeFunc(func() time.Time { return now }))
-	if err != nil || parent == nil || !keyAllows(parent, "search", index, now) {
+		return meili.Key{}, false
+	}
+	claims, err := meili.ValidateTenantToken(token, lookup, now)
+	if errors.Is(err, meili.ErrNotTenantToken) {
 		return nil, invalidKey()
 	}
-	rules := map[string]any{}
-	switch r := claims.SearchRules.(type) {
-	case map[string]any:
-		rules = r
-	case []any:
-		for _, v := range r {
-			if s, ok := v.(string); ok {
-				rules[s] = nil
-			}
-		}
-	default:
-		return nil, invalidKey()
+	if err != nil {
+		return nil, err
 	}
 	if index != "" {
-		if _, ok := tenantFilter(rules, index); !ok {
-			return nil, invalidKey()
+		if err := claims.AuthorizeIndex(index); err != nil {
+			return nil, err
 		}
 	}
-	return &grant{key: parent, rules: rules}, nil
+	return &grant{tenant: claims}, nil
 }
 
-// tenantFilter returns the filter a tenant token imposes on index, and
-// whether the token may search it at all.
-func tenantFilter(rules map[string]any, index string) (any, bool) {
-	rule, ok := rules[index]
+// tenantFilter returns the filter g imposes on a search of index (nil for
+// keys and the master key), or the tenant token's refusal.
+func (g *grant) tenantFilter(index string) (any, error) {
+	if g == nil || g.tenant == nil {
+		return nil, nil
+	}
+	f, ok := g.tenant.FilterFor(index)
 	if !ok {
-		for pat, r := range rules {
-			if indexAllowed([]string{pat}, index) {
-				rule, ok = r, true
-				break
-			}
+		if err := g.tenant.AuthorizeIndex(index); err != nil {
+			return nil, err
 		}
+		return nil, invalidKey()
 	}
-	if !ok {
-		return nil, false
-	}
-	if m, isMap := rule.(map[string]any); isMap {
-		return m["filter"], true
-	}
-	return nil, true
+	return f, nil
 }
 
 // authorizeSearch ANDs a tenant token's filter for index into q.
 func (p *Proxy) authorizeSearch(c echo.Context, index string, q *meili.SearchQuery) error {
 	g, _ := c.Get(authKey).(*grant)
-	if g == nil || g.rules == nil {
-		return nil
+	f, err := g.tenantFilter(index)
+	if err != nil {
+		return err
 	}
-	f, ok := tenantFilter(g.rules, index)
-	if !ok {
-		return invalidKey()
+	if f != nil {
+		q.Filter = meili.AndFilters(q.Filter, f)
 	}
-	q.Filter = meili.AndFilters(q.Filter, f)
 	return nil
 }

@@ -26,11 +26,12 @@ func (p *Proxy) facetSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if g, _ := c.Get(authKey).(*grant); g != nil && g.rules != nil {
-		f, ok := tenantFilter(g.rules, t.index.UID)
-		if !ok {
-			return invalidKey()
-		}
+	g, _ := c.Get(authKey).(*grant)
+	f, err := g.tenantFilter(t.index.UID)
+	if err != nil {
+		return err
+	}
+	if f != nil {
 		q.Filter = meili.AndFilters(q.Filter, f)
 	}
 	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/facet-search"

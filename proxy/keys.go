@@ -13,23 +13,9 @@ import (
 	"github.com/miroir-search/miroir/store"
 )
 
-// keyView is Meilisearch's API key object; key is derived, never stored.
-type keyView struct {
-	Name        *string    `json:"name"`
-	Description *string    `json:"description"`
-	Key         string     `json:"key"`
-	UID         string     `json:"uid"`
-	Actions     []string   `json:"actions"`
-	Indexes     []string   `json:"indexes"`
-	ExpiresAt   *time.Time `json:"expiresAt"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	UpdatedAt   time.Time  `json:"updatedAt"`
-}
-
-func (p *Proxy) viewKey(k store.Key) keyView {
-	return keyView{Name: k.Name, Description: k.Description, Key: deriveKey(p.cfg.MasterKey, k.UID), UID: k.UID,
-		Actions: k.Actions, Indexes: k.Indexes, ExpiresAt: k.ExpiresAt, CreatedAt: k.CreatedAt, UpdatedAt: k.UpdatedAt}
-}
+// viewKey is Meilisearch's API key object; the key value is derived, never
+// stored.
+func (p *Proxy) viewKey(k store.Key) meili.Key { return meiliKey(p.cfg.MasterKey, k) }
 
 func (p *Proxy) listKeys(c echo.Context) error {
 	offset, limit, err := page(c, meili.Code("invalid_api_key_offset"), meili.Code("invalid_api_key_limit"))
@@ -38,7 +24,7 @@ func (p *Proxy) listKeys(c echo.Context) error {
 	}
 	var keys []store.Key
 	p.state.Read(func(s *store.State) { keys = s.Keys() })
-	results := []keyView{}
+	results := []meili.Key{}
 	for i := offset; i < len(keys) && i < offset+limit; i++ {
 		results = append(results, p.viewKey(keys[i]))
 	}

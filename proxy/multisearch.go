@@ -3,6 +3,7 @@ package proxy
 import (
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -61,7 +62,7 @@ func (p *Proxy) authorizeIndex(c echo.Context, index string, q *meili.SearchQuer
 	if g == nil || g.master {
 		return nil
 	}
-	if g.key != nil && !indexAllowed(g.key.Indexes, index) {
+	if g.key != nil && !meili.KeyAllows(meiliKey(p.cfg.MasterKey, *g.key), meili.ActionSearch, index, time.Now()) {
 		return invalidKey()
 	}
 	return p.authorizeSearch(c, index, q)
