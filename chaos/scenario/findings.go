@@ -45,6 +45,10 @@ func Findings() []Finding {
 			"Nothing is lost (another replica holds every one), but reads are stale until hinted handoff / " +
 			"anti-entropy exists, and the read path should not route to a replica known to have missed writes.",
 			"node-sigkill-rg2 (documents checker, reported as known)"},
+		{"proxy (read failover)", "Searches do not route around a bad replica: with RF=2 and one node answering 503 to " +
+			"half its requests, 41 searches failed (DESIGN §6.5: retry another replica, hedge after a delay); with one " +
+			"node SIGSTOPped for 5 s, searches stalled for 4.8 s (longest read gap) instead of moving to the other replica.",
+			"node-errors, node-pause (failed searches, read gap)"},
 		{"cluster (flapping)", "A leader partitioned away for 1 s every 2 s keeps writes stalled for most of the flapping " +
 			"phase (4-6.4 s without a successful write over 5 flaps) although no flap outlasts the election timeout.",
 			"flapping-leader-partition"},
