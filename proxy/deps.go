@@ -20,6 +20,18 @@ type State interface {
 	WaitApplied(ctx context.Context, index uint64) error
 }
 
+// CommitIndexer is optionally implemented by a State: CommitIndex is the
+// highest raft index this peer knows to be committed (on a follower, the
+// leader's commit index as of its last AppendEntries; hashicorp raft's
+// (*Raft).CommitIndex). When the State implements it, task reads wait until
+// the local applied index reaches it (bounded), so a client polling several
+// peers does not see a task go back from processing to enqueued on a
+// follower that applies behind the leader. Without it task reads answer
+// from the local state as it is.
+type CommitIndexer interface {
+	CommitIndex() uint64
+}
+
 // Catalog changes the replicated state. Each call is one raft entry, proposed
 // on this peer and forwarded to the leader when needed; it returns once the
 // entry is committed and applied locally (so a following Read sees it).

@@ -32,6 +32,7 @@ func (p *Proxy) listTasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.catchUp(c.Request().Context())
 	var list store.TaskList
 	p.state.Read(func(s *store.State) { list = s.ListTasks(f, pg) })
 	out := taskList{Results: make([]taskView, len(list.Results)), Total: list.Total, Limit: list.Limit, From: list.From, Next: list.Next}
@@ -46,6 +47,7 @@ func (p *Proxy) getTask(c echo.Context) error {
 	if err != nil {
 		return meili.Errorf(meili.CodeInvalidTaskUIDs, "Invalid value in parameter `taskUid`: could not parse `%s` as a positive integer", c.Param("uid"))
 	}
+	p.catchUp(c.Request().Context())
 	t, ok := p.awaitTask(c.Request().Context(), uid)
 	if !ok {
 		return meili.Errorf(meili.CodeTaskNotFound, "Task `%d` not found.", uid)
@@ -58,6 +60,26 @@ func (p *Proxy) getTask(c echo.Context) error {
 // and polls this one (SDK waitForTask) sees its task once replication
 // catches up instead of a spurious task_not_found.
 const taskVisibilityWait = 2 * time.Second
+
+// catchUp is the read barrier of task reads: it waits (at most
+// taskVisibilityWait) until this peer applied every entry it knows to be
+// committed, when the State can tell (CommitIndexer). A peer that cannot
+// catch up in time answers from its state as it is.
+func (p *Proxy) catchUp(ctx context.Context) {
+	ci, ok := p.state.(CommitIndexer)
+	if !ok {
+		return
+	}
+	want := ci.CommitIndex()
+	if p.state.AppliedIndex() >= want {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, taskVisibilityWait)
+	defer cancel()
+	if err := p.state.WaitApplied(ctx, want); err != nil {
+		p.log.Debug("task read answered before catching up", "commitIndex", want, "applied", p.state.AppliedIndex(), "err", err)
+	}
+}
 
 func (p *Proxy) awaitTask(ctx context.Context, uid uint64) (store.Task, bool) {
 	deadline := time.Now().Add(taskVisibilityWait)
