@@ -26,7 +26,10 @@ cleanup() {
 		kill "$NODE_PID" 2>/dev/null || true
 		wait "$NODE_PID" 2>/dev/null || true
 	fi
-	if [[ -z "${KEEP:-}" ]]; then rm -rf "$WORK/data"; fi
+	if [[ -z "${KEEP:-}" ]]; then
+		# Results stay in $OUT; the node binary and data go.
+		if [[ "$OUT" == "$WORK" ]]; then rm -rf "$WORK/data" "$WORK/node" "$WORK/node.out"; else rm -rf "$WORK"; fi
+	fi
 }
 trap cleanup EXIT
 
