@@ -19,6 +19,7 @@ RUN=${RUN:-}
 SKIP=${SKIP:-}
 WORK=$(mktemp -d -t miroir-conformance.XXXXXX)
 OUT=${OUT:-$WORK}
+mkdir -p "$OUT"
 NODE_PID=
 
 cleanup() {
