@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/miroir-search/miroir/meili"
 	"github.com/miroir-search/miroir/store"
@@ -40,18 +41,34 @@ func (p *Proxy) commitEffects(ctx context.Context, t store.Task, nodes map[strin
 
 // commitSettings reads the settings back from every node holding the index,
 // checks they agree, and commits them as the new settings version.
+//
+// A settings task registered the index (EnsureIndex) in the same entry as
+// its uid, so an index missing from the catalog now was deleted by a later
+// task: the settings were applied before that deletion, and the task
+// succeeded, as in Meilisearch where tasks of one index run in uid order.
+// Nodes that answer index_not_found on read-back show such a deletion in
+// flight: the task stays open (errSettingsPending) until the deletion is
+// committed, for at most AbandonAfter.
 func (p *Proxy) commitSettings(ctx context.Context, t store.Task) error {
 	top, err := p.loadIndex(t.IndexUID)
+	if isCode(err, meili.CodeIndexNotFound) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	var agreed json.RawMessage
+	gone := false
 	for _, b := range broadcastBatches(top) {
 		if b.node.State != store.NodeActive && b.node.State != store.NodeDraining {
 			continue
 		}
 		raw, err := p.nodes.raw(ctx, b.node.Addr, request{method: http.MethodGet,
 			path: "/indexes/" + url.PathEscape(top.index.PhysicalName) + "/settings"})
+		if isCode(err, meili.CodeIndexNotFound) {
+			gone = true
+			continue
+		}
 		if err != nil {
 			p.log.Warn("settings read-back failed", "index", t.IndexUID, "node", b.node.ID, "err", err)
 			continue
@@ -66,12 +83,21 @@ func (p *Proxy) commitSettings(ctx context.Context, t store.Task) error {
 		}
 		agreed = clean
 	}
+	if gone && time.Since(t.EnqueuedAt) < p.cfg.AbandonAfter {
+		return errSettingsPending
+	}
 	if agreed == nil {
 		return meili.Errorf(meili.CodeMiroirShardUnavailable, "No node of index `%s` could confirm the settings.", t.IndexUID)
 	}
 	_, err = p.catalog.UpdateSettings(ctx, t.IndexUID, agreed, 0)
+	if isCode(err, meili.CodeIndexNotFound) {
+		return nil
+	}
 	return err
 }
+
+// errSettingsPending keeps a settings task open for another watcher cycle.
+var errSettingsPending = errors.New("proxy: settings read-back waits for a deletion in flight")
 
 // isCode reports whether err is a *meili.Error with code.
 func isCode(err error, code meili.Code) bool {

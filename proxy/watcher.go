@@ -180,7 +180,9 @@ func (p *Proxy) aggregate(ctx context.Context, t store.Task, nodes map[string]st
 		if t.Type == kindDocumentDeletion && len(agg.missing) > 0 {
 			p.repairIndex(ctx, t.IndexUID, agg.missing)
 		}
-		if err := p.commitEffects(ctx, t, nodes); err != nil {
+		if err := p.commitEffects(ctx, t, nodes); errors.Is(err, errSettingsPending) {
+			return store.TaskUpdate{}, false
+		} else if err != nil {
 			return store.TaskUpdate{UID: t.UID, Status: store.TaskFailed, At: agg.at, Error: taskError(err)}, true
 		}
 		return store.TaskUpdate{UID: t.UID, Status: agg.status, At: agg.at, Details: finalDetails(t, agg)}, true
