@@ -148,7 +148,7 @@ func (p *Peer) applyLocal(ctx context.Context, cmd []byte) (Applied, error) {
 	if timeout <= 0 {
 		return Applied{}, ErrTimeout
 	}
-	f := p.raft.Apply(cmd, timeout)
+	f := p.raftApply(cmd, timeout)
 	if err := f.Error(); err != nil {
 		return Applied{}, raftErr(err)
 	}
@@ -185,3 +185,22 @@ func raftErr(err error) error {
 	}
 	return err
 }
+
+// raftApply is raft.Apply that refuses commands once raft has shut down.
+// raft.Apply selects between its shutdown channel and a buffered apply
+// channel, so after Shutdown it may still accept a command that no loop
+// will ever answer: a command forwarded to a peer that just left would then
+// hang its caller until the apply timeout.
+func (p *Peer) raftApply(cmd []byte, timeout time.Duration) raft.ApplyFuture {
+	if p.raft.State() == raft.Shutdown {
+		return failedFuture{raft.ErrRaftShutdown}
+	}
+	return p.raft.Apply(cmd, timeout)
+}
+
+// failedFuture is an ApplyFuture that has already failed.
+type failedFuture struct{ err error }
+
+func (f failedFuture) Error() error  { return f.err }
+func (f failedFuture) Index() uint64 { return 0 }
+func (f failedFuture) Response() any { return nil }

@@ -33,6 +33,7 @@ type Peer struct {
 	// Set by Start, read-only afterwards until Close.
 	raft  *raft.Raft
 	trans *raft.NetworkTransport
+	layer *tcpStreamLayer // under trans; closed to unblock a stuck shutdown
 	bolt  *raftboltdb.BoltStore
 	ml    *memberlist.Memberlist
 	// gossipAddr is the advertised gossip host:port.
@@ -81,9 +82,7 @@ func New(cfg Config, f FSM, logger *slog.Logger, reg prometheus.Registerer) (*Pe
 	}
 	p.metrics = m
 	if enc, ok := f.(BatchEncoder); ok && cfg.MaxBatch > 1 {
-		p.batch = newBatcher(cfg, enc, func(cmd []byte, timeout time.Duration) raft.ApplyFuture {
-			return p.raft.Apply(cmd, timeout)
-		}, m.observeBatch)
+		p.batch = newBatcher(cfg, enc, p.raftApply, m.observeBatch)
 	}
 	if cfg.MaxBatch > 1 {
 		p.fwd = newForwarder(p)

@@ -76,13 +76,36 @@ func (p *Peer) shutdownRaft() error {
 		}
 		return nil
 	}
-	err := p.raft.Shutdown().Error()
+	err := p.awaitRaftShutdown()
 	p.trans.CloseStreams() // pooled outbound connections; Close leaves them open
 	_ = p.trans.Close()
 	if err != nil && !errors.Is(err, raft.ErrRaftShutdown) {
 		return fmt.Errorf("raft shutdown: %w", err)
 	}
 	return nil
+}
+
+// raftShutdownGrace is how long raft may take to stop on its own before its
+// connections are closed under it.
+const raftShutdownGrace = time.Second
+
+// awaitRaftShutdown shuts raft down. raft's Shutdown waits for its
+// replication goroutines, and one blocked writing to a peer that stopped
+// reading (a pipelined AppendEntries to a paused or partitioned peer) never
+// returns on its own: after a grace period every raft connection is closed,
+// which fails that write and lets Shutdown finish.
+func (p *Peer) awaitRaftShutdown() error {
+	fut := p.raft.Shutdown()
+	done := make(chan error, 1)
+	go func() { done <- fut.Error() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(raftShutdownGrace):
+		p.logger.Warn("raft shutdown is stuck on a connection; closing raft connections")
+		_ = p.layer.Close()
+		return <-done
+	}
 }
 
 func (p *Peer) closeStores() error {

@@ -17,17 +17,17 @@ import (
 // a TLS layer would slot in the same way).
 //
 // raft's NetworkTransport.Close closes neither the connections it accepted
-// nor its pooled outbound ones, so their handler goroutines would outlive
-// the peer; this layer closes the accepted ones itself (and stop calls
-// CloseStreams for the pool).
+// nor its outbound ones (pooled, or held by a replication pipeline), so
+// their goroutines would outlive the peer; this layer tracks both and
+// closes them itself.
 type tcpStreamLayer struct {
 	ln        net.Listener
 	advertise net.Addr
 	tls       *tls.Config // nil: plain TCP
 
-	mu       sync.Mutex
-	accepted map[net.Conn]struct{}
-	closed   bool
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{} // accepted and dialed, until closed
+	closed bool
 }
 
 func newTCPStreamLayer(bind, advertise string, tlsConf *tls.Config) (*tcpStreamLayer, error) {
@@ -43,7 +43,7 @@ func newTCPStreamLayer(bind, advertise string, tlsConf *tls.Config) (*tcpStreamL
 	if err != nil {
 		return nil, fmt.Errorf("raft transport on %s: %w", bind, err)
 	}
-	l := &tcpStreamLayer{ln: ln, advertise: adv, tls: tlsConf, accepted: map[net.Conn]struct{}{}}
+	l := &tcpStreamLayer{ln: ln, advertise: adv, tls: tlsConf, conns: map[net.Conn]struct{}{}}
 	if a, ok := l.Addr().(*net.TCPAddr); !ok || a.IP == nil || a.IP.IsUnspecified() {
 		_ = ln.Close()
 		return nil, errors.New("raft address is unspecified (0.0.0.0): set the raft advertise address")
@@ -56,26 +56,36 @@ func (l *tcpStreamLayer) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l.tls != nil {
+		c = tls.Server(c, l.tls)
+	}
+	return l.track(c)
+}
+
+// track registers c so Close closes it; after Close it refuses c.
+func (l *tcpStreamLayer) track(c net.Conn) (net.Conn, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		_ = c.Close()
 		return nil, net.ErrClosed
 	}
-	if l.tls != nil {
-		c = tls.Server(c, l.tls)
-	}
 	tc := &trackedConn{Conn: c, layer: l}
-	l.accepted[tc] = struct{}{}
+	l.conns[tc] = struct{}{}
 	return tc, nil
 }
 
-// Close stops accepting and closes every accepted connection.
+// Close stops accepting and closes every connection, accepted or dialed.
+// It may be called more than once.
 func (l *tcpStreamLayer) Close() error {
 	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
 	l.closed = true
-	conns := l.accepted
-	l.accepted = map[net.Conn]struct{}{}
+	conns := l.conns
+	l.conns = map[net.Conn]struct{}{}
 	l.mu.Unlock()
 	err := l.ln.Close()
 	for c := range conns {
@@ -93,7 +103,7 @@ type trackedConn struct {
 func (c *trackedConn) Close() error {
 	c.once.Do(func() {
 		c.layer.mu.Lock()
-		delete(c.layer.accepted, c)
+		delete(c.layer.conns, c)
 		c.layer.mu.Unlock()
 	})
 	return c.Conn.Close()
@@ -108,10 +118,17 @@ func (l *tcpStreamLayer) Addr() net.Addr {
 
 func (l *tcpStreamLayer) Dial(addr raft.ServerAddress, timeout time.Duration) (net.Conn, error) {
 	d := &net.Dialer{Timeout: timeout}
+	var c net.Conn
+	var err error
 	if l.tls == nil {
-		return d.Dial("tcp", string(addr))
+		c, err = d.Dial("tcp", string(addr))
+	} else {
+		c, err = tls.DialWithDialer(d, "tcp", string(addr), l.tls)
 	}
-	return tls.DialWithDialer(d, "tcp", string(addr), l.tls)
+	if err != nil {
+		return nil, err
+	}
+	return l.track(c)
 }
 
 // newRaftTransport builds raft's network transport over the stream layer,
@@ -121,6 +138,7 @@ func (p *Peer) newRaftTransport() (*raft.NetworkTransport, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.layer = layer
 	var stream raft.StreamLayer = layer
 	if p.cfg.WrapStreamLayer != nil {
 		stream = p.cfg.WrapStreamLayer(stream)
