@@ -84,12 +84,17 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 	}
 	const maxTotal = 1000
 	skip, take := w.span(maxTotal)
+	facets, err := newFedFacets(fed, req.Queries)
+	if err != nil {
+		return err
+	}
 	var srcs []source
 	var strips []*stripSpec
 	var total, took int64
 	for i := range req.Queries {
 		mq := req.Queries[i]
 		mq.Offset, mq.Limit, mq.Page, mq.HitsPerPage = 0, skip+take, nil, nil
+		mq.Facets = facets.facetsFor(mq.IndexUID)
 		sp := planSearch(tops[i], p.opts.get(tops[i].index), &mq.SearchQuery)
 		sp.opt.Fields.distinct = fed.Distinct
 		parts, missing, err := p.scatterSearch(c.Request().Context(), tops[i], sp.node)
@@ -110,6 +115,7 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 				total += *part.EstimatedTotalHits
 			}
 			took = max(took, part.ProcessingTimeMs)
+			facets.add(mq.IndexUID, sp.opt.Facets, part)
 		}
 	}
 	merged, err := mergeHits(srcs, skip, take, fed.Distinct != "")
@@ -131,7 +137,9 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 		}
 		hits[i] = append(append(h, fedField...), '}')
 	}
-	return c.JSON(http.StatusOK, federatedResponse(hits, w, took, min(total, maxTotal)))
+	out := federatedResponse(hits, w, took, min(total, maxTotal))
+	facets.fill(out, fed.MergeFacets)
+	return c.JSON(http.StatusOK, out)
 }
 
 func federatedResponse(hits [][]byte, w window, took, total int64) map[string]any {
