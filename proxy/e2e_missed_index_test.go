@@ -76,3 +76,22 @@ func TestOtherNodeFailuresStillFailADeletion(t *testing.T) {
 		t.Fatalf("delete by a filter on a non-filterable field: %s %+v", task.Status, task.Error)
 	}
 }
+
+func TestSearchSkipsAReplicaThatMissedTheIndex(t *testing.T) {
+	tc := startCluster(t, 3, 3, 4)
+	ctx := context.Background()
+	idx := tc.client.Index("films")
+	tc.succeed(idx.AddDocuments(ctx, corpus(20), nil))
+	tc.dropOnNode(1, "films")
+	for i := range 6 { // the round robin reaches the node without the index
+		res, err := idx.Search(ctx, "film", &meilisearch.SearchRequest{})
+		if err != nil || res.EstimatedTotalHits != 20 {
+			t.Fatalf("search %d: %v %+v", i, err, res)
+		}
+	}
+	tc.dropOnNode(0, "films")
+	tc.dropOnNode(2, "films")
+	if _, err := idx.Search(ctx, "film", &meilisearch.SearchRequest{}); apiCode(err) != "index_not_found" {
+		t.Fatalf("search when no node has the index (a deletion in flight): %v", err)
+	}
+}

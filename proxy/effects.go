@@ -111,9 +111,13 @@ func isCode(err error, code meili.Code) bool {
 // that the shard filter works there before they receive documents again.
 // Failures are logged: the next deletion that finds the index missing
 // repairs again.
+//
+// An index deletion in flight also makes nodes answer index_not_found; the
+// repair is skipped while one is open, so it does not leave a physical
+// index behind a deleted catalog entry.
 func (p *Proxy) repairIndex(ctx context.Context, uid string, nodeIDs []string) {
 	top, err := p.loadIndex(uid)
-	if err != nil {
+	if err != nil || p.deletionOpen(uid) {
 		return
 	}
 	reqs := repairRequests(top)
@@ -141,4 +145,18 @@ func repairRequests(t *topology) []request {
 	settings["filterableAttributes"] = withShardFilterable(settings["filterableAttributes"])
 	reqs[1].body = mustJSON(settings)
 	return reqs
+}
+
+// deletionOpen reports whether an index deletion of uid is not finished.
+func (p *Proxy) deletionOpen(uid string) bool {
+	open := false
+	p.state.Read(func(s *store.State) {
+		for _, t := range s.OpenTasks() {
+			if t.Type == kindIndexDeletion && t.IndexUID == uid {
+				open = true
+				return
+			}
+		}
+	})
+	return open
 }

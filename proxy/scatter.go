@@ -23,13 +23,17 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 	avoid := map[string]bool{}
 	var out []T
 	var missing []int
+	var gone error
 	pending := shards
 	for round := 0; len(pending) > 0 && round < maxReadRounds; round++ {
 		plan := planRead(t, pending, rr, p.readable, avoid)
 		missing = append(missing, plan.missing...)
-		answers, failed, err := runParts(ctx, plan.parts, call)
+		answers, failed, lacking, err := runParts(ctx, plan.parts, call)
 		if err != nil {
 			return nil, nil, err
+		}
+		if lacking != nil && gone == nil {
+			gone = lacking
 		}
 		out = append(out, answers...)
 		pending = nil
@@ -39,13 +43,20 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 		}
 	}
 	missing = append(missing, pending...)
+	if len(out) == 0 && gone != nil {
+		// No replica has the index: it is being deleted.
+		return nil, nil, gone
+	}
 	slices.Sort(missing)
 	return out, missing, nil
 }
 
 // runParts calls every part concurrently and sorts outcomes into answers,
-// parts whose node was unavailable, and the first node error.
-func runParts[T any](ctx context.Context, parts []readPart, call func(context.Context, readPart) (T, error)) ([]T, []readPart, error) {
+// parts whose node was unavailable, and the first node error. A node that
+// answers index_not_found for an index of the catalog missed its creation
+// (or a deletion is in flight): its part is retried elsewhere like an
+// unavailable node's, and the error is returned as lacking.
+func runParts[T any](ctx context.Context, parts []readPart, call func(context.Context, readPart) (T, error)) (answers []T, failed []readPart, lacking, err error) {
 	type outcome struct {
 		v   T
 		err error
@@ -60,19 +71,22 @@ func runParts[T any](ctx context.Context, parts []readPart, call func(context.Co
 		}()
 	}
 	wg.Wait()
-	var answers []T
-	var failed []readPart
 	for i, r := range res {
 		switch {
 		case r.err == nil:
 			answers = append(answers, r.v)
 		case unavailable(r.err):
 			failed = append(failed, parts[i])
+		case isCode(r.err, meili.CodeIndexNotFound):
+			failed = append(failed, parts[i])
+			if lacking == nil {
+				lacking = r.err
+			}
 		default:
-			return nil, nil, r.err
+			return nil, nil, nil, r.err
 		}
 	}
-	return answers, failed, nil
+	return answers, failed, lacking, nil
 }
 
 // shardsGone applies the shard policy to shards that got no answer: an
