@@ -32,6 +32,7 @@ type benchEnv struct {
 
 	tmp     string
 	binDesc string // what the measured binary was built from
+	srcDir  string // the exported -ref tree
 	procs   []*proc
 	docs    [][]byte
 }
@@ -95,12 +96,9 @@ func (e *benchEnv) miroir() (string, error) {
 	}
 	out := filepath.Join(e.tmp, "miroir")
 	start := time.Now()
-	src := e.repo
-	if e.ref != "" {
-		var err error
-		if src, err = e.export(e.ref); err != nil {
-			return "", err
-		}
+	src, err := e.source()
+	if err != nil {
+		return "", err
 	}
 	cmd := exec.Command("go", "build", "-o", out, "./cmd/miroir")
 	cmd.Dir = src
@@ -114,6 +112,22 @@ func (e *benchEnv) miroir() (string, error) {
 		e.binDesc = "commit " + gitHead(e.repo, e.ref)
 	}
 	return out, nil
+}
+
+// source is the tree measured: the working tree, or with -ref the
+// exported commit (exported once).
+func (e *benchEnv) source() (string, error) {
+	if e.ref == "" {
+		return e.repo, nil
+	}
+	if e.srcDir == "" {
+		dir, err := e.export(e.ref)
+		if err != nil {
+			return "", err
+		}
+		e.srcDir = dir
+	}
+	return e.srcDir, nil
 }
 
 // export writes the tree of a commit into the scratch directory, so the

@@ -104,7 +104,11 @@ func goBenchSections(ctx context.Context, env *benchEnv, only string, count int,
 			profiles = append(profiles, fmt.Sprintf("`go test -run '^$' -bench '%s' -cpuprofile` in %s:\n\n```\n%s\n```\n", gb.pattern, gb.pkg, top))
 		}
 	}
-	return []section{goBenchSection(all, order, profiles, count, start, load0)}, nil
+	tree := "the working tree at " + gitHead(env.repo, "HEAD")
+	if env.ref != "" {
+		tree = "commit " + gitHead(env.repo, env.ref)
+	}
+	return []section{goBenchSection(all, order, profiles, tree, count, start, load0)}, nil
 }
 
 func goTest(ctx context.Context, env *benchEnv, gb goBench, count int, cpuprofile string) ([]byte, error) {
@@ -113,8 +117,12 @@ func goTest(ctx context.Context, env *benchEnv, gb goBench, count int, cpuprofil
 	if cpuprofile != "" {
 		args = append(args, "-cpuprofile", cpuprofile, "-o", cpuprofile+".test")
 	}
+	src, err := env.source()
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, "go", append(args, gb.pkg)...)
-	cmd.Dir = env.repo
+	cmd.Dir = src
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("go %s: %v\n%s", strings.Join(args, " "), err, out)
@@ -170,7 +178,6 @@ func profileBench(ctx context.Context, env *benchEnv, gb goBench) (string, error
 	for _, mode := range [][]string{{"-top"}, {"-top", "-cum"}} {
 		args := append([]string{"tool", "pprof"}, mode...)
 		cmd := exec.CommandContext(ctx, "go", append(args, "-nodecount", "18", prof+".test", prof)...)
-		cmd.Dir = env.repo
 		out, err := cmd.Output()
 		if err != nil {
 			return "", fmt.Errorf("go tool pprof: %w", err)
@@ -193,7 +200,7 @@ func pprofTable(out string) string {
 	return strings.Join(keep, "\n")
 }
 
-func goBenchSection(all metrics, order, profiles []string, runs int, start time.Time, load0 string) section {
+func goBenchSection(all metrics, order, profiles []string, tree string, runs int, start time.Time, load0 string) section {
 	budgets := map[string][]budget{}
 	for _, gb := range goBenches() {
 		for _, b := range gb.budgets {
@@ -218,7 +225,7 @@ func goBenchSection(all metrics, order, profiles []string, runs int, start time.
 		}
 		rows = append(rows, []string{"`" + name + "`", strings.Join(cells, ", "), strings.Join(verdicts, "; ")})
 	}
-	body := fmt.Sprintf("The packages' own `go test -bench` benchmarks, medians of `-count %d`.\n\n", runs)
+	body := fmt.Sprintf("The packages' own `go test -bench` benchmarks of %s, medians of `-count %d`.\n\n", tree, runs)
 	body += table([]string{"benchmark", "figures", "budget"}, rows)
 	if len(profiles) > 0 {
 		body += "\nProfiles of benchmarks that missed a budget:\n\n" + strings.Join(profiles, "\n")
