@@ -95,3 +95,31 @@ func TestSearchSkipsAReplicaThatMissedTheIndex(t *testing.T) {
 		t.Fatalf("search when no node has the index (a deletion in flight): %v", err)
 	}
 }
+
+func TestDocumentsReachingANodeThatMissedTheIndexFindItPrepared(t *testing.T) {
+	tc := startCluster(t, 3, 2, 6)
+	ctx := context.Background()
+	tc.succeed(tc.client.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: "films", PrimaryKey: "id"}))
+	idx := tc.client.Index("films")
+	tc.succeed(idx.UpdateSortableAttributes(ctx, &[]string{"year"}))
+	tc.dropOnNode(2, "films")
+	tc.succeed(idx.AddDocuments(ctx, corpus(30), nil))
+	r, err := tc.nodeGet(2, "/indexes/films/settings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var s struct {
+		Filterable []string `json:"filterableAttributes"`
+		Sortable   []string `json:"sortableAttributes"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&s); err != nil || !slices.Contains(s.Filterable, "_miroir_shard") || !slices.Equal(s.Sortable, []string{"year"}) {
+		t.Fatalf("node that missed the creation: %v %+v", err, s)
+	}
+	for i := range 6 {
+		res, err := idx.Search(ctx, "film", &meilisearch.SearchRequest{})
+		if err != nil || res.EstimatedTotalHits != 30 {
+			t.Fatalf("search %d: %v %+v", i, err, res)
+		}
+	}
+}

@@ -25,6 +25,8 @@ type Proxy struct {
 	rr      atomic.Uint64
 	metrics *metrics
 	rec     *recorder
+	// prepared is the (node, index) pairs seen ready for documents.
+	prepared preparedCache
 
 	mu      sync.Mutex
 	started bool

@@ -73,6 +73,7 @@ func (p *Proxy) addDocuments(c echo.Context) error {
 	}
 	base := documentsRequest(req.Method, t.index.PhysicalName, pk, c.QueryParam("skipCreation") == "true")
 	batches, shards := routeDocuments(t, docs, facts, reg.UID, base)
+	p.ensurePrepared(ctx, t, batches)
 	return p.completeWrite(c, ctx, t, reg, nt.Type, batches, shards)
 }
 
@@ -232,7 +233,9 @@ func (p *Proxy) prepareIndex(ctx context.Context, t *topology) {
 	for _, r := range p.send(ctx, "prepareIndex", broadcastBatches(t, prepareRequests(t)...)) {
 		if r.err != nil {
 			p.log.Warn("preparing index on node failed", "index", t.index.UID, "node", r.node.ID, "err", r.err)
+			continue
 		}
+		p.prepared.set(preparedKey(r.node.Addr, t))
 	}
 }
 
