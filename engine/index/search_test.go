@@ -183,3 +183,22 @@ func TestGeoRadiusFilterAndSort(t *testing.T) {
 		t.Errorf("geo: %v %v", ids(hits), hits)
 	}
 }
+
+// Regression: miroir stamps _miroir_shard and _miroir_version on every
+// document; a query word equal to a shard number or a task uid matched them
+// and changed hits and scores. They stay filterable, never searchable.
+func TestReservedMiroirFieldsAreNeverSearched(t *testing.T) {
+	s, err := SettingsFromJSON(`{"filterableAttributes":["_miroir_shard"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := newTestIndex(t, s,
+		`{"id":1,"title":"route 15","_miroir_shard":3,"_miroir_version":9}`,
+		`{"id":2,"title":"other","_miroir_shard":15,"_miroir_version":15}`)
+	if _, hits := search(t, idx, `{"q":"15"}`); len(hits) != 1 {
+		t.Fatalf("q=15 matched %d documents, want only the one whose title says 15: %s", len(hits), hits)
+	}
+	if _, hits := search(t, idx, `{"q":"","filter":"_miroir_shard = 15"}`); len(hits) != 1 {
+		t.Fatalf("filter on _miroir_shard matched %d documents, want 1", len(hits))
+	}
+}

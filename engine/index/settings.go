@@ -246,10 +246,18 @@ func (c *config) isFilterable(path string) bool { return matchesAny(c.filterable
 
 func (c *config) isSortable(path string) bool { return matchesAny(c.sortable, path) }
 
+// reservedPrefix marks the fields miroir stamps on every document it routes
+// (_miroir_shard, _miroir_version). They exist for filters and repair, never
+// for relevance: a query word equal to a shard number must not match them.
+const reservedPrefix = "_miroir_"
+
 // searchWeight is the attribute rank of path: its index in
 // searchableAttributes, or 0 for every field with "*". ok is false when the
-// field is not searchable.
+// field is not searchable; miroir's reserved fields never are.
 func (c *config) searchWeight(path string) (int, bool) {
+	if strings.HasPrefix(path, reservedPrefix) {
+		return 0, false
+	}
 	if c.searchable == nil {
 		return 0, true
 	}
