@@ -123,3 +123,24 @@ func TestDocumentsReachingANodeThatMissedTheIndexFindItPrepared(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexCreationWithANodeDownSucceedsAndTheNodeIsPreparedLater(t *testing.T) {
+	tc := startCluster(t, 2, 2, 4)
+	ctx := context.Background()
+	if err := tc.nodes[1].Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tc.succeed(tc.client.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: "films", PrimaryKey: "id"}))
+	tc.restartNode(1)
+	tc.succeed(tc.client.Index("films").AddDocuments(ctx, corpus(12), nil))
+	r, err := tc.nodeGet(1, "/indexes/films/settings/filterable-attributes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var filterable []string
+	if err := json.NewDecoder(r.Body).Decode(&filterable); err != nil || !slices.Contains(filterable, "_miroir_shard") {
+		t.Fatalf("node that was down at creation: %v %v", err, filterable)
+	}
+	tc.succeed(tc.client.DeleteIndex(ctx, "films"))
+}

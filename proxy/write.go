@@ -191,6 +191,17 @@ func (p *Proxy) completeWrite(c echo.Context, ctx context.Context, t *topology, 
 	results := p.send(ctx, typ, batches)
 	ok, uids := acked(results)
 	q := p.judge(t, shards, ok)
+	if typ == kindIndexCreation && firstError(results) == nil {
+		// A creation carries no data and its catalog entry is committed:
+		// failing it would leave an index that a retry finds existing. A
+		// node that missed it is prepared before its first document write
+		// (ensurePrepared) and skipped by reads until then.
+		q.failedShards = nil
+		if len(uids) == 0 {
+			p.finish(ctx, reg.UID, nil, nil)
+			return c.JSON(http.StatusAccepted, summarize(reg.UID, t.index.UID, typ, reg.EnqueuedAt))
+		}
+	}
 	if len(q.failedShards) > 0 {
 		err := firstError(results)
 		if err == nil {
