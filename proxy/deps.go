@@ -27,7 +27,10 @@ type State interface {
 // the local applied index reaches it (bounded), so a client polling several
 // peers does not see a task go back from processing to enqueued on a
 // follower that applies behind the leader. Without it task reads answer
-// from the local state as it is.
+// from the local state as it is. CommitIndex should not count entries the
+// State never applies (raft no-op and configuration entries): a value the
+// applied index never reaches costs one bounded wait (2 s) per distinct
+// value, after which reads stop waiting for it.
 type CommitIndexer interface {
 	CommitIndex() uint64
 }

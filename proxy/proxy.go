@@ -25,6 +25,8 @@ type Proxy struct {
 	rr      atomic.Uint64
 	metrics *metrics
 	rec     *recorder
+	// stuckCommit is a commit index a task read waited for in vain.
+	stuckCommit atomic.Uint64
 	// prepared is the (node, index) pairs seen ready for documents.
 	prepared preparedCache
 

@@ -71,12 +71,18 @@ func (p *Proxy) catchUp(ctx context.Context) {
 		return
 	}
 	want := ci.CommitIndex()
-	if p.state.AppliedIndex() >= want {
+	if p.state.AppliedIndex() >= want || p.stuckCommit.Load() == want {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, taskVisibilityWait)
+	wctx, cancel := context.WithTimeout(ctx, taskVisibilityWait)
 	defer cancel()
-	if err := p.state.WaitApplied(ctx, want); err != nil {
+	if err := p.state.WaitApplied(wctx, want); err != nil {
+		if ctx.Err() == nil {
+			// The state never reaches this index (e.g. the last committed
+			// entry is a raft no-op the FSM does not apply): do not make
+			// every read wait for it.
+			p.stuckCommit.Store(want)
+		}
 		p.log.Debug("task read answered before catching up", "commitIndex", want, "applied", p.state.AppliedIndex(), "err", err)
 	}
 }

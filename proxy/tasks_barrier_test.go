@@ -25,6 +25,7 @@ type laggingState struct {
 	commit  uint64
 	mu      sync.Mutex
 	waited  uint64
+	calls   int
 	applied chan struct{}
 }
 
@@ -42,6 +43,7 @@ func (l *laggingState) AppliedIndex() uint64 {
 func (l *laggingState) WaitApplied(ctx context.Context, index uint64) error {
 	l.mu.Lock()
 	l.waited = index
+	l.calls++
 	l.mu.Unlock()
 	select {
 	case <-l.applied:
@@ -103,3 +105,39 @@ func TestTaskReadWaitsForTheKnownCommitIndex(t *testing.T) {
 }
 
 func jsonNumber(u uint64) string { b, _ := json.Marshal(u); return string(b) }
+
+func TestTaskReadsStopWaitingForACommitIndexNeverApplied(t *testing.T) {
+	cat := proxytest.New()
+	ctx := context.Background()
+	if _, _, err := cat.RegisterTasks(ctx, []store.NewTask{{Type: "dumpCreation"}}); err != nil {
+		t.Fatal(err)
+	}
+	// A raft no-op after an election: committed, never applied to the FSM.
+	lag := &laggingState{Catalog: cat, commit: cat.AppliedIndex() + 1, applied: make(chan struct{})}
+	cfg := proxy.DefaultConfig()
+	cfg.MasterKey, cfg.NodeKey = "", testNodeKey
+	p, err := proxy.New(cfg, proxy.Deps{State: lag, Catalog: cat}, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := echo.New()
+	e.HTTPErrorHandler = proxytest.ErrorHandler
+	p.Register(e.Group(""))
+	hs := httptest.NewServer(e)
+	defer hs.Close()
+	for range 3 {
+		resp, err := http.Get(hs.URL + "/tasks/0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	lag.mu.Lock()
+	defer lag.mu.Unlock()
+	if lag.calls != 1 {
+		t.Fatalf("%d waits for the same unreachable commit index, want 1", lag.calls)
+	}
+}
