@@ -187,10 +187,11 @@ func raftErr(err error) error {
 }
 
 // raftApply is raft.Apply that refuses commands once raft has shut down.
-// raft.Apply selects between its shutdown channel and a buffered apply
-// channel, so after Shutdown it may still accept a command that no loop
-// will ever answer: a command forwarded to a peer that just left would then
-// hang its caller until the apply timeout.
+// With a buffered apply channel (raft's BatchApplyCh, which raftConfig
+// leaves off for this reason) raft.Apply may accept a command after
+// Shutdown that no loop will ever answer; a command forwarded to a peer that
+// just left would then hang its caller. The check keeps that answer prompt
+// and explicit whatever the channel.
 func (p *Peer) raftApply(cmd []byte, timeout time.Duration) raft.ApplyFuture {
 	if p.raft.State() == raft.Shutdown {
 		return failedFuture{raft.ErrRaftShutdown}

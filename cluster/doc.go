@@ -49,7 +49,7 @@
 //   - If the FSM implements raft.BatchingFSM, raft's batching path is kept
 //     (the FSM then also receives LogConfiguration entries and must skip
 //     them). Concurrent Applies on the leader share disk writes (raft group
-//     commit, BatchApplyCh, MaxAppendEntries).
+//     commit over an unbuffered apply channel, MaxAppendEntries).
 //   - Coalescing: if the FSM also implements BatchEncoder (fsm.FSM does,
 //     with CmdBatch) and Config.MaxBatch > 1 (default 128), concurrent
 //     Applies on the leader, local and forwarded alike, become one log

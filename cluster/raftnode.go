@@ -21,7 +21,13 @@ func (p *Peer) raftConfig() *raft.Config {
 	rc.LeaderLeaseTimeout = p.cfg.LeaderLeaseTimeout
 	rc.CommitTimeout = p.cfg.CommitTimeout
 	rc.MaxAppendEntries = p.cfg.MaxAppendEntries
-	rc.BatchApplyCh = true
+	// An unbuffered apply channel: raft answers every command its leader
+	// loop received (inflight ones fail with ErrLeadershipLost on
+	// shutdown), but never one left in a buffered channel when it shuts
+	// down, whose caller would wait forever. Group commit still happens
+	// (the leader loop drains concurrent senders), and Apply's coalescing
+	// (batcher.go) is what packs commands into one entry.
+	rc.BatchApplyCh = false
 	rc.SnapshotThreshold = p.cfg.SnapshotThreshold
 	rc.SnapshotInterval = p.cfg.SnapshotInterval
 	rc.TrailingLogs = p.cfg.TrailingLogs

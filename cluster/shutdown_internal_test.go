@@ -23,7 +23,7 @@ func TestApplyAfterRaftShutdownFailsInsteadOfHanging(t *testing.T) {
 	conf := raft.DefaultConfig()
 	conf.LocalID = "solo"
 	conf.LogOutput = io.Discard
-	conf.BatchApplyCh = true // as raftnode.go configures it: a buffered apply channel
+	conf.BatchApplyCh = true // the buffered channel that could swallow a command
 	_, trans := raft.NewInmemTransport("solo")
 	store := raft.NewInmemStore()
 	r, err := raft.NewRaft(conf, nopFSM{}, store, store, raft.NewInmemSnapshotStore(), trans)
