@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/raft"
 
@@ -28,6 +29,8 @@ type FSM struct {
 
 	dmu    sync.Mutex // guards digest
 	digest cachedDigest
+
+	metrics *Metrics // nil without WithMetrics
 }
 
 var (
@@ -36,11 +39,15 @@ var (
 )
 
 // New returns an FSM over an empty state. It starts nothing.
-func New(logger *slog.Logger) *FSM {
+func New(logger *slog.Logger, opts ...Option) *FSM {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &FSM{logger: logger, state: store.New()}
+	f := &FSM{logger: logger, state: store.New()}
+	for _, o := range opts {
+		o(f)
+	}
+	return f
 }
 
 // Apply applies one committed entry and returns its Result (a value, never
@@ -92,6 +99,9 @@ func (f *FSM) applyLocked(index uint64, data []byte) any {
 
 // applyCommandLocked applies one decoded command that is not a batch.
 func (f *FSM) applyCommandLocked(index uint64, cmd Command) Result {
+	if f.metrics != nil {
+		defer f.metrics.observeApply(cmd.Type, time.Now())
+	}
 	if cmd.Payload == nil {
 		f.logger.Warn("skipping unknown ignorable command", "type", int(cmd.Type), "index", index)
 		return Result{}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/raft"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/miroir-search/miroir/store"
 )
@@ -332,5 +333,30 @@ func TestDigestFollowsRestoreEvenAtTheSameIndex(t *testing.T) {
 	}
 	if err := DecodeResult(nil, nil); err != nil {
 		t.Fatalf("empty result: %v", err)
+	}
+}
+
+func TestApplyLatencyIsRecordedByCommandName(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := New(nil, WithMetrics(m))
+	data, err := Encode(CmdNoop, &Noop{Meta: Meta{RequestID: "r1", Time: time.Unix(1, 0)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Apply(&raft.Log{Index: 1, Type: raft.LogCommand, Data: data})
+	families, err := reg.Gather()
+	if err != nil || len(families) != 1 || len(families[0].GetMetric()) != 1 {
+		t.Fatalf("gathered %v, %v; want one series", families, err)
+	}
+	series := families[0].GetMetric()[0]
+	if l := series.GetLabel(); len(l) != 1 || l[0].GetValue() != "noop" {
+		t.Errorf("labels %v, want command=noop", l)
+	}
+	if n := series.GetHistogram().GetSampleCount(); n != 1 {
+		t.Errorf("%d samples, want 1", n)
 	}
 }

@@ -65,7 +65,11 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 	for _, t := range tune {
 		t(&ccfg)
 	}
-	f := fsm.New(logger.With("peer", cfg.ID))
+	fm, err := fsm.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	f := fsm.New(logger.With("peer", cfg.ID), fsm.WithMetrics(fm))
 	cl, err := cluster.New(ccfg, f, logger, reg)
 	if err != nil {
 		return nil, err
