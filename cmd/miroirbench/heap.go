@@ -45,7 +45,7 @@ func heapSections(ctx context.Context, env *benchEnv, n int) ([]section, error) 
 	if err := writeHeap(prof); err != nil {
 		return nil, err
 	}
-	top, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-sample_index=inuse_space", "-nodecount", "20", prof).Output()
+	top, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-sample_index=inuse_space", "-focus", "miroir/(fsm|store)", "-nodecount", "20", prof).Output()
 	if err != nil {
 		return nil, fmt.Errorf("go tool pprof: %w", err)
 	}

@@ -32,11 +32,12 @@ func runIngest(ctx context.Context, env *benchEnv, args []string) ([]section, er
 
 // ingestRow is one configuration's figures over runs.
 type ingestRow struct {
-	name  string
-	rates []float64
-	bytes []int64   // per node, after the first run
-	cpu   []float64 // CPU seconds of every process per 1,000 documents
-	note  string
+	name    string
+	rates   []float64
+	bytes   []int64   // per node, after the first run
+	cpu     []float64 // CPU seconds of every process per 1,000 documents
+	peerCPU []float64 // of which the peers'
+	note    string
 }
 
 func ingestSections(ctx context.Context, env *benchEnv, docs [][]byte, f ingestFlags) ([]section, error) {
@@ -109,14 +110,15 @@ func ingestCluster(ctx context.Context, env *benchEnv, name string, o clusterOpt
 	}
 	for r := range env.runs {
 		env.logf("ingest run %d/%d: %s", r+1, env.runs, name)
-		procs := cl.procs()
-		cpu0 := cpuOf(procs...)
+		procs, peers := cl.procs(), cl.peerProcs()
+		cpu0, peer0 := cpuOf(procs...), cpuOf(peers...)
 		st, err := loadCorpusInto(ctx, cl.peers[0].c, "ingest"+strconv.Itoa(r), docs, batch)
 		if err != nil {
 			return row, err
 		}
 		row.rates = append(row.rates, st.rate())
 		row.cpu = append(row.cpu, 1000*(cpuOf(procs...)-cpu0)/float64(len(docs)))
+		row.peerCPU = append(row.peerCPU, 1000*(cpuOf(peers...)-peer0)/float64(len(docs)))
 		if r == 0 {
 			for _, n := range cl.nodes {
 				row.bytes = append(row.bytes, dirBytes(n.dir))
@@ -152,7 +154,11 @@ func ingestSection(rows []ingestRow, docs, batch, runs int, start time.Time, loa
 		for _, b := range r.bytes {
 			bytes = append(bytes, mib(b))
 		}
-		out = append(out, []string{r.name, f0(rate), ratio, budget, f2(median(r.cpu)), strings.Join(bytes, " / ")})
+		cpu := f2(median(r.cpu))
+		if len(r.peerCPU) > 0 {
+			cpu += fmt.Sprintf(" (peers %s)", f2(median(r.peerCPU)))
+		}
+		out = append(out, []string{r.name, f0(rate), ratio, budget, cpu, strings.Join(bytes, " / ")})
 	}
 	body := fmt.Sprintf("%d documents in NDJSON batches of %d sent one after the other, timed to the last task succeeded; median of %d runs. Bytes are each node's data directory after one copy of the corpus.\n\n", docs, batch, runs)
 	body += table([]string{"target", "documents/s", "vs single", "budget", "CPU s per 1,000 docs (all processes)", "bytes per node"}, out)

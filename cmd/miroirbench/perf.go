@@ -62,6 +62,9 @@ func perfReport(ctx context.Context, data string, args ...string) (string, error
 			lines = append(lines, t)
 		}
 	}
+	if len(lines) == 0 {
+		return "", fmt.Errorf("perf report printed nothing for %s", data)
+	}
 	if len(lines) > 30 {
 		lines = lines[:30]
 	}

@@ -240,3 +240,12 @@ func (cl *clusterProcs) procs() []*proc {
 	}
 	return out
 }
+
+// peerProcs lists the peers' processes.
+func (cl *clusterProcs) peerProcs() []*proc {
+	var out []*proc
+	for _, p := range cl.peers {
+		out = append(out, p.proc)
+	}
+	return out
+}
