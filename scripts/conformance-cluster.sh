@@ -10,10 +10,8 @@
 #   TIMEOUT=30m KEEP=1 scripts/conformance-cluster.sh        # keep the logs and data dir
 #   MODE=serve scripts/conformance-cluster.sh         # 3 `miroir serve` + 3 `miroir node`
 #
-# MODE=dev (default) starts `miroir dev` (3 peers, 3 engine nodes, one
-# process). `miroir dev` has no master-key flag: its Meilisearch API is open,
-# so the suite's "Bearer masterKey" is accepted everywhere except /keys
-# (missing_master_key) and the default keys the suite looks up do not exist.
+# MODE=dev (default) starts `miroir dev` (3 peers, 3 engine nodes, RF 2, one
+# process) with master key "masterKey", the key the suite hard-codes.
 # MODE=serve starts the same topology as separate processes, the peers with
 # --master-key masterKey (the key the suite hard-codes), and registers the
 # nodes through the admin API: it measures the proxy with auth on.
@@ -81,9 +79,8 @@ alive() {
 }
 
 start_dev() {
-	"$WORK/miroir" dev --help | grep -q -- '--master-key' &&
-		echo "note: miroir dev has a --master-key flag now; pass it in start_dev" >&2
-	spawn "$OUT/cluster.log" "$WORK/miroir" dev --data-dir "$WORK/data" --admin-key "$ADMIN_KEY" --log-level warn
+	spawn "$OUT/cluster.log" "$WORK/miroir" dev --data-dir "$WORK/data" --admin-key "$ADMIN_KEY" \
+		--master-key masterKey --log-level warn
 	for _ in $(seq 1 1200); do
 		grep -q '^SDK URL:' "$OUT/cluster.log" 2>/dev/null && break
 		alive || { echo "miroir dev exited:"; cat "$OUT/cluster.log"; exit 1; }
