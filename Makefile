@@ -49,8 +49,9 @@ conformance:
 chaos:
 	MIROIR_CHAOS=1 MIROIR_CHAOS_REPORT=docs/chaos.md $(GO) test -count=1 -timeout 30m -v -run 'TestScenarios|TestDeleteIndexSucceeds|TestRestartedPeer' ./chaos/scenario
 
+## bench: miroir vs a single node on the Debian corpus; prints the figures and rewrites docs/benchmarks.md (~12 min)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 30m $(PKGS)
+	$(GO) run ./cmd/miroirbench all -md docs/benchmarks.md
 
 clean:
 	rm -rf $(BIN) data/dev
