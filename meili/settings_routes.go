@@ -34,7 +34,7 @@ var (
 	)
 	facetingCheck = checkObject(
 		member{"maxValuesPerFacet", checkUint(1<<63, false), true},
-		member{"sortFacetValuesBy", checkMap(checkEnum("alpha", "count")), true},
+		member{"sortFacetValuesBy", checkMap(checkEnum("alpha", "count", "sampledCount")), true},
 	)
 	paginationCheck = checkObject(member{"maxTotalHits", checkUint(1<<63, true), true})
 	chatCheck       = checkObject(

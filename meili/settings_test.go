@@ -189,3 +189,14 @@ func TestSettingsRouteValueAndResets(t *testing.T) {
 		t.Fatalf("reset all: %s", mustJSON(t, custom.Merge(ResetAllPatch())))
 	}
 }
+
+// Meilisearch accepts "sampledCount" as a facet order (the meilisearch-go
+// suite sets it); only unknown orders are refused.
+func TestSortFacetValuesByAcceptsSampledCount(t *testing.T) {
+	if _, err := DecodeSettings([]byte(`{"faceting":{"sortFacetValuesBy":{"*":"sampledCount"}}}`)); err != nil {
+		t.Fatalf("sampledCount refused: %v", err)
+	}
+	if _, err := DecodeSettings([]byte(`{"faceting":{"sortFacetValuesBy":{"*":"random"}}}`)); err == nil {
+		t.Fatal("an unknown facet order was accepted")
+	}
+}
