@@ -42,6 +42,12 @@ func goBenches() []goBench {
 			{"BenchmarkApplyConcurrent/leader/proposers=64", "commits/s", 2000, false, ">= 2,000 registrations/s at 64 proposers"},
 			{"BenchmarkApplyConcurrent/follower/proposers=64", "commits/s", 2000, false, ">= 2,000 registrations/s at 64 proposers"},
 		}},
+		// Real fsm task registrations, coalescing off (batch=1) and on
+		// (batch=128), in the same run.
+		{pkg: "./cluster/", pattern: "^BenchmarkRegisterTasksConcurrent$", benchtime: "2s", budgets: []budget{
+			{"BenchmarkRegisterTasksConcurrent/batch=128/leader/proposers=64", "commits/s", 2000, false, ">= 2,000 registrations/s at 64 proposers"},
+			{"BenchmarkRegisterTasksConcurrent/batch=128/follower/proposers=64", "commits/s", 2000, false, ">= 2,000 registrations/s at 64 proposers"},
+		}},
 		{pkg: "./fsm/", pattern: "^BenchmarkApplyRegisterTask", benchtime: "1s"},
 		{pkg: "./proxy/", pattern: "^BenchmarkMerge", benchtime: "1s", budgets: []budget{
 			{"BenchmarkMerge3x1000", "ns/op", 200000, true, "< 0.2 ms per merge of 3 x 1,000 hits"},
