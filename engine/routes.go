@@ -5,6 +5,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/miroir-search/miroir/meili"
 )
 
 // Key actions, as Meilisearch names them. Every route names the one action a
@@ -48,7 +50,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
-	e.Use(compressResponse)
+	e.Use(meili.CompressResponse)
 	// Meilisearch answers any origin, so browser dashboards work.
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{AllowOrigins: []string{"*"}, MaxAge: 86400}))
 	e.Use(s.bodyLimit)

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/miroir-search/miroir/meili"
 )
 
 // Register mounts every Meilisearch route on g. Handlers return
@@ -69,7 +71,7 @@ func (p *Proxy) Register(g *echo.Group) {
 // guard authenticates the caller for action on the route's index, with
 // Meilisearch's request and response compression around the handler.
 func (p *Proxy) guard(action string, h echo.HandlerFunc) echo.HandlerFunc {
-	return compressResponse(decompressRequest(func(c echo.Context) error {
+	return meili.CompressResponse(decompressRequest(func(c echo.Context) error {
 		if err := p.authenticate(c, action, c.Param("uid")); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package engine
+package meili
 
 import (
 	"bytes"
@@ -13,10 +13,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// compressResponse encodes answers with the first of gzip, deflate (zlib)
+// CompressResponse is echo middleware that encodes answers with the first of gzip, deflate (zlib)
 // and br that Accept-Encoding lists, as Meilisearch does; SDKs that send
 // compressed requests decode every answer with the same encoding.
-func compressResponse(next echo.HandlerFunc) echo.HandlerFunc {
+func CompressResponse(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		enc := pickEncoding(c.Request().Header.Get("Accept-Encoding"))
 		if enc == "" {
