@@ -39,6 +39,10 @@ func newNodeClient(cfg Config) *nodeClient {
 		MaxIdleConns:        512,
 		MaxIdleConnsPerHost: 128,
 		IdleConnTimeout:     90 * time.Second,
+		// Nodes compress when asked and Go's transport asks by default;
+		// between a peer and its nodes that is CPU spent twice per search
+		// for bytes that never leave the data centre.
+		DisableCompression: true,
 	}
 	return &nodeClient{
 		http:       &http.Client{Transport: tr},
