@@ -10,19 +10,28 @@ const (
 	NodeActive   NodeState = "active"   // owns shards by placement
 	NodeDraining NodeState = "draining" // still owns its shards until moves cut over
 	NodeFailed   NodeState = "failed"   // declared failed by the leader; keeps ownership
-	NodeRemoved  NodeState = "removed"  // gone for good; the id is never reused
+	// NodeRecovering: the node may have missed acknowledged writes (it was
+	// failed, or a write to it failed while the write succeeded elsewhere).
+	// It keeps ownership and receives writes but serves no reads until the
+	// leader's repair has made it equal to a healthy replica.
+	NodeRecovering NodeState = "recovering"
+	NodeRemoved    NodeState = "removed" // gone for good; the id is never reused
 )
 
 // nodeTransitions lists the allowed state changes (read-only). Beyond the main line
 // joining -> active -> draining -> removed and active <-> failed, it allows
 // aborting a join (joining -> removed), cancelling a drain (draining ->
-// active) and draining a failed node (failed -> draining).
+// active) and draining a failed node (failed -> draining). Repair adds
+// failed -> recovering (the node answers again), active -> recovering (a
+// write to it failed), recovering -> active (repaired), recovering ->
+// failed (it stopped answering during repair) and recovering -> draining.
 var nodeTransitions = map[NodeState][]NodeState{
-	NodeJoining:  {NodeActive, NodeRemoved},
-	NodeActive:   {NodeDraining, NodeFailed},
-	NodeFailed:   {NodeActive, NodeDraining},
-	NodeDraining: {NodeRemoved, NodeActive},
-	NodeRemoved:  nil,
+	NodeJoining:    {NodeActive, NodeRemoved},
+	NodeActive:     {NodeDraining, NodeFailed, NodeRecovering},
+	NodeFailed:     {NodeActive, NodeDraining, NodeRecovering},
+	NodeRecovering: {NodeActive, NodeFailed, NodeDraining},
+	NodeDraining:   {NodeRemoved, NodeActive},
+	NodeRemoved:    nil,
 }
 
 // CanTransition reports whether a node may go from one state to another.
@@ -112,7 +121,10 @@ func (s *State) Node(id string) (Node, bool) {
 func (s *State) Nodes() []Node { return sortedValues(s.nodes) }
 
 // GroupNodes returns the nodes of a group in the given states (all states
-// when none are given), sorted by id.
+// when none are given), sorted by id. A filter that admits NodeFailed also
+// admits NodeRecovering: a recovering node holds its data like a failed
+// one (so Owners keeps it) and, like a failed one, is no placement target
+// (TargetOwners leaves it out), so a repair never moves a shard.
 func (s *State) GroupNodes(group string, states ...NodeState) []Node {
 	var out []Node
 	for _, n := range s.Nodes() {
@@ -125,7 +137,7 @@ func (s *State) GroupNodes(group string, states ...NodeState) []Node {
 
 func hasState(states []NodeState, s NodeState) bool {
 	for _, x := range states {
-		if x == s {
+		if x == s || (x == NodeFailed && s == NodeRecovering) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 )
@@ -18,12 +19,15 @@ func newTestState(t *testing.T) *State {
 }
 
 func TestNodeStateTransitionsFollowTheLifecycle(t *testing.T) {
-	all := []NodeState{NodeJoining, NodeActive, NodeDraining, NodeFailed, NodeRemoved}
+	all := []NodeState{NodeJoining, NodeActive, NodeDraining, NodeFailed, NodeRecovering, NodeRemoved}
 	allowed := map[[2]NodeState]bool{
 		{NodeJoining, NodeActive}: true, {NodeJoining, NodeRemoved}: true,
 		{NodeActive, NodeDraining}: true, {NodeActive, NodeFailed}: true,
 		{NodeFailed, NodeActive}: true, {NodeFailed, NodeDraining}: true,
 		{NodeDraining, NodeRemoved}: true, {NodeDraining, NodeActive}: true,
+		{NodeActive, NodeRecovering}: true, {NodeFailed, NodeRecovering}: true,
+		{NodeRecovering, NodeActive}: true, {NodeRecovering, NodeFailed}: true,
+		{NodeRecovering, NodeDraining}: true,
 	}
 	for _, from := range all {
 		for _, to := range all {
@@ -124,5 +128,40 @@ func TestGroupStateTransitions(t *testing.T) {
 	}
 	if err := s.SetGroupState("g", GroupInitializing, t0); !errors.Is(err, ErrInvalidGroupState) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRecoveringNodeKeepsItsShardsButIsNoPlacementTarget(t *testing.T) {
+	s := New()
+	if err := s.AddGroup(Group{ID: "g1", RF: 2, State: GroupActive}, t0); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"n1", "n2", "n3"} {
+		if err := s.AddNode(Node{ID: id, Addr: "http://" + id, Group: "g1", State: NodeActive}, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := map[int][]string{}
+	for shard := range 16 {
+		before[shard] = s.Owners("i", shard, "g1")
+	}
+	if err := s.SetNodeState("n2", NodeRecovering, t0); err != nil {
+		t.Fatal(err)
+	}
+	moved := false
+	for shard := range 16 {
+		if got := s.Owners("i", shard, "g1"); !slices.Equal(got, before[shard]) {
+			t.Fatalf("shard %d: owners %v while n2 recovers, want %v", shard, got, before[shard])
+		}
+		if slices.Contains(s.TargetOwners("i", shard, "g1"), "n2") {
+			t.Fatalf("shard %d: recovering n2 is a placement target", shard)
+		}
+		moved = moved || slices.Contains(before[shard], "n2")
+	}
+	if !moved {
+		t.Fatal("n2 owns no shard; the test proves nothing")
+	}
+	if err := s.SetNodeState("n2", NodeActive, t0); err != nil {
+		t.Fatalf("recovering -> active: %v", err)
 	}
 }
