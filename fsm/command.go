@@ -46,6 +46,9 @@ const (
 	CmdStartMove       CommandType = 40
 	CmdSetMovePhase    CommandType = 41
 	CmdBatch           CommandType = 50 // many commands in one entry (Batch)
+	CmdCreateWebhook   CommandType = 60
+	CmdUpdateWebhook   CommandType = 61
+	CmdDeleteWebhook   CommandType = 62
 )
 
 // newPayload returns an empty payload for t, or nil for an unknown type.
@@ -118,7 +121,7 @@ func newTaskPayload(t CommandType) Payload {
 	case CmdBatch:
 		return &Batch{}
 	}
-	return nil
+	return newWebhookPayload(t)
 }
 
 // Meta is carried by every command: the proposer stamps the time (Apply

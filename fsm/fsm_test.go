@@ -77,7 +77,7 @@ func assertLogExercisedTheState(t *testing.T, f *FSM) {
 	t.Helper()
 	f.Read(func(s *store.State) {
 		terminal := s.ListTasks(store.TaskFilter{Statuses: []store.TaskStatus{store.TaskSucceeded, store.TaskFailed, store.TaskCanceled}}, store.TaskPage{})
-		if s.NextTaskUID() < 500 || len(s.Indexes()) == 0 || len(s.Nodes()) == 0 || terminal.Total == 0 || s.RequestCount() == 0 {
+		if s.NextTaskUID() < 500 || len(s.Indexes()) == 0 || len(s.Nodes()) == 0 || terminal.Total == 0 || s.RequestCount() == 0 || s.WebhookCount() == 0 {
 			t.Fatalf("generated log barely changed the state: next uid %d, %d indexes, %d nodes, %d finished tasks",
 				s.NextTaskUID(), len(s.Indexes()), len(s.Nodes()), terminal.Total)
 		}
@@ -195,6 +195,9 @@ func TestErrorCodes(t *testing.T) {
 		{CmdSetNodeState, SetNodeState{ID: "n"}, "miroir_node_not_found"},
 		{CmdRemovePeer, RemovePeer{ID: "p"}, "miroir_peer_not_found"},
 		{CmdDeleteKey, DeleteKey{UID: "k"}, "api_key_not_found"},
+		{CmdDeleteWebhook, DeleteWebhook{UUID: "w"}, "webhook_not_found"},
+		{CmdUpdateWebhook, UpdateWebhook{UUID: "w"}, "webhook_not_found"},
+		{CmdCreateWebhook, CreateWebhook{Webhook: store.Webhook{UUID: "w"}}, CodeInvalidCommand},
 		{CmdAddNode, AddNode{Node: store.Node{ID: "n", Addr: "a", Group: "g"}}, "miroir_group_not_found"},
 		{CmdCreateIndex, CreateIndex{Index: store.NewIndex{UID: "x", Shards: -1}}, CodeInvalidCommand},
 		{CmdNoop, Noop{}, ""},

@@ -127,6 +127,9 @@ func (g *gen) topology() (CommandType, Payload) {
 func (g *gen) catalog() (CommandType, Payload) {
 	m := g.meta()
 	idx, other := g.pick("a", "b", "c", "d", ""), g.pick("a", "b", "c", "e")
+	if g.r.IntN(5) == 0 {
+		return g.webhook(m)
+	}
 	switch g.r.IntN(10) {
 	case 0:
 		return CmdCreateIndex, CreateIndex{Meta: m, Index: store.NewIndex{UID: idx, PrimaryKey: g.pick("", "id"), Shards: g.r.IntN(3) * 8,
@@ -151,6 +154,23 @@ func (g *gen) catalog() (CommandType, Payload) {
 		return CmdUpdateKey, UpdateKey{Meta: m, UID: g.pick("k1", "k2", "k9"), Update: store.KeyUpdate{SetDescription: true, Description: &d}}
 	default:
 		return CmdDeleteKey, DeleteKey{Meta: m, UID: g.pick("k1", "k2", "k9")}
+	}
+}
+
+// webhook is a webhook command over a small uuid space, with headers given
+// in random map order (the encoding must not depend on it).
+func (g *gen) webhook(m Meta) (CommandType, Payload) {
+	uuid := g.pick("w1", "w2", "w3", "")
+	v := g.pick("x", "y")
+	switch g.r.IntN(6) {
+	case 0, 1, 2:
+		return CmdCreateWebhook, CreateWebhook{Meta: m, Webhook: store.Webhook{UUID: uuid, URL: g.pick("http://h", ""),
+			Headers: map[string]string{"A": v, "B": v, "C": g.pick("1", "2")}}}
+	case 3, 4:
+		return CmdUpdateWebhook, UpdateWebhook{Meta: m, UUID: uuid, Update: store.WebhookUpdate{URL: g.pick("", "http://u"),
+			ResetHeaders: g.r.IntN(4) == 0, Headers: map[string]*string{"A": nil, "D": &v}}}
+	default:
+		return CmdDeleteWebhook, DeleteWebhook{Meta: m, UUID: uuid}
 	}
 }
 

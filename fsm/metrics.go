@@ -50,7 +50,8 @@ var commandNames = map[CommandType]string{
 	CmdRegisterTasks: "register_tasks", CmdRecordNodeTasks: "record_node_tasks",
 	CmdUpdateTasks: "update_tasks", CmdCancelTasks: "cancel_tasks", CmdDeleteTasks: "delete_tasks",
 	CmdPruneTasks: "prune_tasks", CmdStartMove: "start_move", CmdSetMovePhase: "set_move_phase",
-	CmdBatch: "batch",
+	CmdBatch:         "batch",
+	CmdCreateWebhook: "create_webhook", CmdUpdateWebhook: "update_webhook", CmdDeleteWebhook: "delete_webhook",
 }
 
 func commandName(t CommandType) string {

@@ -62,6 +62,10 @@ var codes = []struct {
 	{store.ErrMoveNotFound, "miroir_move_not_found"},
 	{store.ErrMoveExists, "miroir_move_already_exists"},
 	{store.ErrInvalidMovePhase, "miroir_invalid_move_phase"},
+	{store.ErrWebhookNotFound, "webhook_not_found"},
+	{store.ErrWebhookExists, "miroir_webhook_already_exists"},
+	{store.ErrTooManyWebhooks, "invalid_webhooks"},
+	{store.ErrTooManyWebhookHeaders, "invalid_webhook_headers"},
 	{store.ErrInvalid, CodeInvalidCommand},
 }
 

@@ -1,5 +1,5 @@
 // Package store holds miroir's replicated state as plain Go data: peers,
-// replica groups, nodes, the index catalog, aliases, API keys, tasks, shard
+// replica groups, nodes, the index catalog, aliases, API keys, webhooks, tasks, shard
 // moves (a placeholder for topology changes: placement does not consult
 // them yet), and the memory of recent request ids that makes commands
 // idempotent. It also

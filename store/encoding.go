@@ -17,6 +17,7 @@ type stateJSON struct {
 	Aliases     []Alias         `json:"aliases,omitempty"`
 	Keys        []Key           `json:"keys,omitempty"`
 	Moves       []Move          `json:"moves,omitempty"`
+	Webhooks    []Webhook       `json:"webhooks,omitempty"`
 	Tasks       []*Task         `json:"tasks,omitempty"`
 	Requests    []RequestRecord `json:"requests,omitempty"` // application order
 }
@@ -33,6 +34,7 @@ func (s *State) MarshalJSON() ([]byte, error) {
 		Aliases:     s.Aliases(),
 		Keys:        s.Keys(),
 		Moves:       s.Moves(),
+		Webhooks:    s.Webhooks(),
 		Tasks:       s.tasks,
 		Requests:    s.requests,
 	})
@@ -54,6 +56,7 @@ func (s *State) UnmarshalJSON(b []byte) error {
 	fill(n.aliases, j.Aliases, func(a Alias) string { return a.Name })
 	fill(n.keys, j.Keys, func(k Key) string { return k.UID })
 	fill(n.moves, j.Moves, func(m Move) string { return m.ID })
+	fill(n.webhooks, j.Webhooks, func(w Webhook) string { return w.UUID })
 	n.tasks = j.Tasks
 	n.requests = j.Requests
 	n.reindexRequests()

@@ -31,6 +31,11 @@ var (
 	ErrMoveNotFound      = errors.New("move not found")
 	ErrMoveExists        = errors.New("move already exists")
 	ErrInvalidMovePhase  = errors.New("invalid move phase transition")
+
+	ErrWebhookNotFound       = errors.New("webhook not found")
+	ErrWebhookExists         = errors.New("webhook already exists")
+	ErrTooManyWebhooks       = errors.New("too many webhooks")
+	ErrTooManyWebhookHeaders = errors.New("too many webhook headers")
 )
 
 // Error is a domain error: Kind is one of the sentinels above, Message says

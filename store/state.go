@@ -30,6 +30,8 @@ type State struct {
 	aliases map[string]Alias
 	keys    map[string]Key
 	moves   map[string]Move
+	// webhooks are keyed by uuid.
+	webhooks map[string]Webhook
 
 	tasks       []*Task // sorted by UID, ascending; a Task is never modified once stored
 	nextTaskUID uint64
@@ -59,6 +61,8 @@ func New() *State {
 		keys:    map[string]Key{},
 		moves:   map[string]Move{},
 		byReq:   map[string]int{},
+
+		webhooks: map[string]Webhook{},
 	}
 }
 
@@ -74,6 +78,7 @@ func (s *State) Clone() *State {
 		aliases:     cloneMap(s.aliases),
 		keys:        cloneMap(s.keys),
 		moves:       cloneMap(s.moves),
+		webhooks:    cloneMap(s.webhooks),
 		tasks:       append([]*Task(nil), s.tasks...),
 		nextTaskUID: s.nextTaskUID,
 		requests:    append([]RequestRecord(nil), s.requests...),
