@@ -52,6 +52,9 @@ type Task struct {
 	NodeTasks      map[string]uint64 `json:"nodeTasks,omitempty"` // node id -> node task uid
 	RequestID      string            `json:"requestId,omitempty"` // the client request that created it
 	CustomMetadata string            `json:"customMetadata,omitempty"`
+	// Payload is what the leader needs to run a task no node runs (an
+	// export's request, API key included). Never shown to clients.
+	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
 // NewTask describes a task to register.
@@ -71,6 +74,8 @@ type NewTask struct {
 	// creates it). A primary key that differs from the index's registers
 	// the task as failed with ErrPrimaryKeyExists, as Meilisearch does.
 	EnsureIndex *NewIndex `json:"ensureIndex,omitempty"`
+	// Payload becomes Task.Payload (compact JSON).
+	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
 // RegisteredTask is what registration tells the proposer about each task.
@@ -114,6 +119,9 @@ func (t NewTask) normalize() (NewTask, error) {
 		return t, err
 	}
 	t.Details = details
+	if t.Payload, err = compactJSON(t.Payload); err != nil {
+		return t, err
+	}
 	t.OtherIndexes = slices.Clone(t.OtherIndexes)
 	if t.EnsureIndex != nil {
 		spec := *t.EnsureIndex
@@ -130,6 +138,7 @@ func (s *State) registerTask(t NewTask, at time.Time) RegisteredTask {
 	task := Task{
 		UID: s.nextTaskUID, Type: t.Type, IndexUID: t.IndexUID, OtherIndexes: t.OtherIndexes, Status: TaskEnqueued,
 		Details: t.Details, EnqueuedAt: at, RequestID: t.RequestID, CustomMetadata: t.CustomMetadata,
+		Payload: t.Payload,
 	}
 	s.nextTaskUID++
 	reg := RegisteredTask{UID: task.UID, EnqueuedAt: at}
