@@ -25,13 +25,18 @@ type batchResult struct {
 }
 
 // writable reports whether writes are sent to a node: failed and removed
-// nodes are skipped and count as missed replicas.
+// nodes are skipped and count as missed replicas. A recovering node takes
+// writes: its repair then only has to fix what it missed before.
 func writable(n store.Node) bool {
-	return n.State == store.NodeActive || n.State == store.NodeDraining || n.State == store.NodeJoining
+	return n.State == store.NodeActive || n.State == store.NodeDraining || n.State == store.NodeJoining ||
+		n.State == store.NodeRecovering
 }
 
 // send delivers every batch concurrently; each node gets its requests in
-// order. It never fails fast: quorum is judged on all results.
+// order. It never fails fast: quorum is judged on all results. An active
+// node that could not take its batch (no answer, timeout, 5xx) may now
+// lack a write that succeeded elsewhere: it is marked recovering
+// (markMissed), so reads avoid it until it is repaired.
 func (p *Proxy) send(ctx context.Context, op string, batches []*nodeBatch) []batchResult {
 	out := make([]batchResult, len(batches))
 	var wg sync.WaitGroup
@@ -48,6 +53,15 @@ func (p *Proxy) send(ctx context.Context, op string, batches []*nodeBatch) []bat
 		}()
 	}
 	wg.Wait()
+	var missed []store.Node
+	for _, r := range out {
+		if r.err != nil && retryable(r.err) {
+			missed = append(missed, r.node)
+		}
+	}
+	if len(missed) > 0 {
+		p.markMissed(missed)
+	}
 	return out
 }
 
@@ -148,10 +162,11 @@ func acked(results []batchResult) (map[string]bool, map[string]uint64) {
 }
 
 // firstError returns the first node error that is not an availability
-// failure (a node refusing the request, e.g. a bad filter), if any.
+// failure (a node refusing the request, e.g. a bad filter), if any. A 5xx
+// answer is an availability failure: the node missed the write.
 func firstError(results []batchResult) error {
 	for _, r := range results {
-		if r.err != nil && !unavailable(r.err) {
+		if r.err != nil && !retryable(r.err) {
 			return r.err
 		}
 	}

@@ -10,14 +10,19 @@ import (
 	"github.com/miroir-search/miroir/store"
 )
 
-// HealthChecker probes every node and commits failed/active transitions.
-// Only the leader runs one, so each transition is decided once; every peer
-// also avoids a node locally (suspect) as soon as a call to it fails.
+// HealthChecker probes every node and commits its health transitions:
+// active -> failed and recovering -> failed after FailAfter failed probes,
+// failed -> recovering after RecoverAfter good ones (a node that was down
+// missed writes: it serves reads again only once repaired). It also runs
+// the repair loop (repair.go), which commits recovering -> active. Only the
+// leader runs one, so each transition is decided once; every peer also
+// avoids a node locally (suspect) as soon as a call to it fails.
 type HealthChecker struct {
 	p      *Proxy
 	mu     sync.Mutex
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	rep    *repairer
 
 	// Owned by the loop goroutine.
 	fails, oks map[string]int
@@ -26,10 +31,11 @@ type HealthChecker struct {
 // NewHealthChecker returns a checker over p's state and nodes; it starts
 // nothing.
 func (p *Proxy) NewHealthChecker() *HealthChecker {
-	return &HealthChecker{p: p, fails: map[string]int{}, oks: map[string]int{}}
+	return &HealthChecker{p: p, fails: map[string]int{}, oks: map[string]int{}, rep: newRepairer(p)}
 }
 
-// Start probes every HealthInterval until ctx ends or Close.
+// Start probes every HealthInterval and repairs recovering nodes every
+// RepairInterval until ctx ends or Close.
 func (h *HealthChecker) Start(ctx context.Context) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -51,6 +57,11 @@ func (h *HealthChecker) Start(ctx context.Context) error {
 			}
 		}
 	}()
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		h.rep.run(ctx)
+	}()
 	return nil
 }
 
@@ -65,13 +76,13 @@ func (h *HealthChecker) Close() error {
 	return nil
 }
 
-// round probes all active and failed nodes concurrently and commits the
-// transitions their streaks call for.
+// round probes all active, recovering and failed nodes concurrently and
+// commits the transitions their streaks call for.
 func (h *HealthChecker) round(ctx context.Context) {
 	var nodes []store.Node
 	h.p.state.Read(func(s *store.State) {
 		for _, n := range s.Nodes() {
-			if n.State == store.NodeActive || n.State == store.NodeFailed {
+			if n.State == store.NodeActive || n.State == store.NodeFailed || n.State == store.NodeRecovering {
 				nodes = append(nodes, n)
 			}
 		}
@@ -97,16 +108,19 @@ func (h *HealthChecker) round(ctx context.Context) {
 	}
 }
 
-// observe records one probe and reports the transition due, if any.
+// observe records one probe and reports the transition due, if any. A
+// failed node that answers again goes to recovering, never straight to
+// active: it missed every write of its downtime.
 func (h *HealthChecker) observe(n store.Node, healthy bool) (store.NodeState, bool) {
 	if healthy {
 		h.fails[n.ID] = 0
 		h.oks[n.ID]++
-		return store.NodeActive, n.State == store.NodeFailed && h.oks[n.ID] >= h.p.cfg.RecoverAfter
+		return store.NodeRecovering, n.State == store.NodeFailed && h.oks[n.ID] >= h.p.cfg.RecoverAfter
 	}
 	h.oks[n.ID] = 0
 	h.fails[n.ID]++
-	return store.NodeFailed, n.State == store.NodeActive && h.fails[n.ID] >= h.p.cfg.FailAfter
+	due := (n.State == store.NodeActive || n.State == store.NodeRecovering) && h.fails[n.ID] >= h.p.cfg.FailAfter
+	return store.NodeFailed, due
 }
 
 // probe asks a node's /health within one health interval.

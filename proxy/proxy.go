@@ -24,6 +24,7 @@ type Proxy struct {
 	opts    optionsCache
 	rr      atomic.Uint64
 	metrics *metrics
+	res     *resilience // read failover and repair (repair_state.go)
 	rec     *recorder
 	// stuckCommit is a commit index a task read waited for in vain.
 	stuckCommit atomic.Uint64
@@ -52,8 +53,12 @@ func New(cfg Config, deps Deps, logger *slog.Logger, reg prometheus.Registerer) 
 	if err != nil {
 		return nil, err
 	}
+	res, err := newResilience(reg)
+	if err != nil {
+		return nil, err
+	}
 	p := &Proxy{cfg: cfg, state: deps.State, catalog: deps.Catalog, log: logger,
-		nodes: newNodeClient(cfg), metrics: m}
+		nodes: newNodeClient(cfg), metrics: m, res: res}
 	p.rec = newRecorder(deps.Catalog, cfg.RecordInterval, logger)
 	return p, nil
 }
@@ -86,6 +91,7 @@ func (p *Proxy) Close() error {
 	}
 	p.mu.Unlock()
 	p.wg.Wait()
+	p.res.waitMarks()
 	p.nodes.close()
 	return nil
 }

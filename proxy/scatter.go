@@ -14,21 +14,22 @@ import (
 const maxReadRounds = 3
 
 // scatter runs call once per node of a plan covering shards (each shard
-// exactly once), retrying the shards of a node that is unavailable on
-// other replicas. A node's own error answer (a bad filter, say) is the
-// answer to the client, as a single Meilisearch would give it. It returns
-// the answers and the shards that got none.
+// exactly once), retrying the shards of a node that is unavailable (no
+// answer, timeout, or a 5xx answer) on other replicas, and hedging a node
+// that is slow (hedge.go). A node's own error answer (a bad filter, say)
+// is the answer to the client, as a single Meilisearch would give it. It
+// returns the answers and the shards that got none (the shard policy then
+// decides; a 5xx answer from every replica is logged).
 func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, call func(context.Context, readPart) (T, error)) ([]T, []int, error) {
-	rr := p.rr.Add(1)
-	avoid := map[string]bool{}
+	r := &reader[T]{p: p, t: t, rr: p.rr.Add(1), avoid: map[string]bool{}, call: call}
 	var out []T
 	var missing []int
-	var gone error
+	var gone, serverErr error
 	pending := shards
 	for round := 0; len(pending) > 0 && round < maxReadRounds; round++ {
-		plan := planRead(t, pending, rr, p.readable, avoid)
+		plan := planRead(t, pending, r.rr, p.readable, r.avoid)
 		missing = append(missing, plan.missing...)
-		answers, failed, lacking, err := runParts(ctx, plan.parts, call)
+		answers, failed, lacking, err := runParts(ctx, r, plan.parts)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -37,9 +38,15 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 		}
 		out = append(out, answers...)
 		pending = nil
-		for _, part := range failed {
-			avoid[part.node.ID] = true
-			pending = append(pending, part.shards...)
+		for _, f := range failed {
+			r.avoid[f.part.node.ID] = true
+			pending = append(pending, f.part.shards...)
+			if f.err != nil && !unavailable(f.err) && !isCode(f.err, meili.CodeIndexNotFound) {
+				serverErr = f.err
+			}
+		}
+		if len(failed) > 0 && len(pending) > 0 {
+			p.res.retries.Add(float64(len(failed)))
 		}
 	}
 	missing = append(missing, pending...)
@@ -47,18 +54,28 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 		// No replica has the index: it is being deleted.
 		return nil, nil, gone
 	}
+	if len(missing) > 0 && serverErr != nil && ctx.Err() == nil {
+		p.log.Warn("no replica answered some shards", "index", t.index.UID, "shards", missing, "err", serverErr)
+	}
 	slices.Sort(missing)
 	return out, missing, nil
 }
 
-// runParts calls every part concurrently and sorts outcomes into answers,
-// parts whose node was unavailable, and the first node error. A node that
-// answers index_not_found for an index of the catalog missed its creation
-// (or a deletion is in flight): its part is retried elsewhere like an
-// unavailable node's, and the error is returned as lacking.
-func runParts[T any](ctx context.Context, parts []readPart, call func(context.Context, readPart) (T, error)) (answers []T, failed []readPart, lacking, err error) {
+// failedPart is a part whose node could not answer, and why.
+type failedPart struct {
+	part readPart
+	err  error
+}
+
+// runParts runs every part concurrently (each hedged, see attempt) and
+// sorts outcomes into answers, parts whose node was unavailable, and the
+// first node error. A node that answers index_not_found for an index of
+// the catalog missed its creation (or a deletion is in flight): its part
+// is retried elsewhere like an unavailable node's, and the error is
+// returned as lacking.
+func runParts[T any](ctx context.Context, r *reader[T], parts []readPart) (answers []T, failed []failedPart, lacking, err error) {
 	type outcome struct {
-		v   T
+		vs  []T
 		err error
 	}
 	res := make([]outcome, len(parts))
@@ -67,23 +84,27 @@ func runParts[T any](ctx context.Context, parts []readPart, call func(context.Co
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i].v, res[i].err = call(ctx, parts[i])
+			res[i].vs, res[i].err = r.attempt(ctx, parts[i])
 		}()
 	}
 	wg.Wait()
-	for i, r := range res {
+	for i, o := range res {
 		switch {
-		case r.err == nil:
-			answers = append(answers, r.v)
-		case unavailable(r.err):
-			failed = append(failed, parts[i])
-		case isCode(r.err, meili.CodeIndexNotFound):
-			failed = append(failed, parts[i])
+		case o.err == nil:
+			answers = append(answers, o.vs...)
+		case retryable(o.err):
+			if ctx.Err() == nil && !unavailable(o.err) {
+				// The client transport did not mark it: a 5xx answer.
+				r.p.nodes.markSuspect(parts[i].node.Addr)
+			}
+			failed = append(failed, failedPart{parts[i], o.err})
+		case isCode(o.err, meili.CodeIndexNotFound):
+			failed = append(failed, failedPart{parts[i], o.err})
 			if lacking == nil {
-				lacking = r.err
+				lacking = o.err
 			}
 		default:
-			return nil, nil, nil, r.err
+			return nil, nil, nil, o.err
 		}
 	}
 	return answers, failed, lacking, nil

@@ -1,0 +1,163 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/miroir-search/miroir/meili"
+)
+
+// Hedged reads (DESIGN §6.5). A read part (one node, the shards it covers)
+// that has not answered after Config.HedgeDelay is sent again to a plan
+// that covers exactly the same shards without that node (one or more
+// other replicas, each restricted with `_miroir_shard IN [...]` as usual).
+// The first complete answer wins and the other attempt is cancelled, so
+// every shard is still counted exactly once: either the primary's single
+// answer or every answer of the alternative plan, never a mix. A node that
+// loses to its hedge is marked suspect, so the following reads of this
+// peer go elsewhere at once instead of waiting HedgeDelay each.
+
+// reader runs the parts of one read: the call, the topology to plan
+// alternatives in, and the nodes that already failed this read.
+type reader[T any] struct {
+	p     *Proxy
+	t     *topology
+	rr    uint64
+	avoid map[string]bool // read-only while a round runs
+	call  func(context.Context, readPart) (T, error)
+}
+
+// attempt calls part's node and, after HedgeDelay without an answer, an
+// alternative covering of part.shards. It returns the answers of whichever
+// finished first with success, or the primary's error. A primary that fails
+// before the hedge fires returns at once: the caller retries elsewhere.
+func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
+	delay := r.p.cfg.HedgeDelay
+	if delay <= 0 {
+		v, err := r.call(ctx, part)
+		if err != nil {
+			return nil, err
+		}
+		return []T{v}, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel() // the loser stops; wait so no call outlives the read
+		wg.Wait()
+	}()
+	type result struct {
+		vs    []T
+		err   error
+		hedge bool
+	}
+	ch := make(chan result, 2)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		v, err := r.call(ctx, part)
+		ch <- result{vs: []T{v}, err: err}
+	}()
+	timer := time.NewTimer(delay)
+	defer timer.Stop()
+	running, hedged := 1, false
+	var primaryErr error
+	for running > 0 {
+		select {
+		case res := <-ch:
+			running--
+			switch {
+			case res.err == nil:
+				if hedged {
+					r.p.res.hedges.WithLabelValues(hedgeOutcome(res.hedge)).Inc()
+				}
+				if res.hedge {
+					r.p.nodes.markSuspect(part.node.Addr)
+				}
+				return res.vs, nil
+			case !res.hedge:
+				primaryErr = res.err
+				if !hedged || !retryable(res.err) {
+					return nil, res.err
+				}
+			}
+		case <-timer.C:
+			alt, ok := r.alternative(part)
+			if !ok {
+				continue
+			}
+			hedged = true
+			running++
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				vs, err := r.all(ctx, alt)
+				ch <- result{vs: vs, err: err, hedge: true}
+			}()
+		}
+	}
+	if primaryErr == nil {
+		// Only the hedge can end the loop last with an error while the
+		// primary already failed; keep the primary's error for the caller.
+		primaryErr = errors.New("proxy: hedged read failed")
+	}
+	return nil, primaryErr
+}
+
+func hedgeOutcome(hedgeWon bool) string {
+	if hedgeWon {
+		return "won"
+	}
+	return "lost"
+}
+
+// alternative covers part.shards without part's node (nor nodes that
+// failed this read); ok only when it covers every one of them.
+func (r *reader[T]) alternative(part readPart) ([]readPart, bool) {
+	avoid := make(map[string]bool, len(r.avoid)+1)
+	for id := range r.avoid {
+		avoid[id] = true
+	}
+	avoid[part.node.ID] = true
+	plan := planRead(r.t, part.shards, r.rr+1, r.p.readable, avoid)
+	if len(plan.missing) > 0 || len(plan.parts) == 0 {
+		return nil, false
+	}
+	return plan.parts, true
+}
+
+// all calls every part concurrently (no further hedging) and succeeds only
+// when every one answered.
+func (r *reader[T]) all(ctx context.Context, parts []readPart) ([]T, error) {
+	out := make([]T, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = r.call(ctx, parts[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// retryable reports whether another replica may answer where this one
+// failed: transport failures and timeouts, and a node's 5xx answer even
+// when it carries a Meilisearch error body (an overloaded or broken node,
+// or a fault proxy in front of it, answers that way; a healthy replica
+// answers differently).
+func retryable(err error) bool {
+	if unavailable(err) {
+		return true
+	}
+	var me *meili.Error
+	return errors.As(err, &me) && me.Status >= http.StatusInternalServerError
+}

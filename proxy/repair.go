@@ -1,0 +1,332 @@
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/miroir-search/miroir/meili"
+	"github.com/miroir-search/miroir/store"
+)
+
+// Replica repair (DESIGN §5.6, chaos finding 5).
+//
+// A replica that may have missed acknowledged writes must not serve reads
+// until it holds what a healthy replica holds. The node state recovering
+// (store.NodeRecovering) says so in the replicated state:
+//
+//   - failed -> recovering: the leader's health checker sees a failed node
+//     answer RecoverAfter probes in a row (it missed every write of its
+//     downtime, which writable() skipped);
+//   - active -> recovering: any peer's write fan-out (send) saw the node
+//     fail a batch (no answer, timeout, 5xx) while other replicas may have
+//     taken it. markMissed makes the node suspect on that peer at once and
+//     commits the state in the background, at most one commit per node in
+//     flight and only when the local state still says active, so a burst of
+//     failed writes costs one raft entry;
+//   - recovering -> failed: probes fail again (health checker);
+//   - recovering -> active: the repair below finished.
+//
+// Reads skip recovering nodes (Proxy.readable accepts only active and
+// draining nodes); writes still go to them (writable), so a repair only
+// has to fix what the node missed before it started.
+//
+// The repair runs on the leader, inside the HealthChecker (one owned
+// goroutine, every RepairInterval, one node at a time). For each index and
+// each shard the node owns in its group, it picks a donor: an active,
+// non-suspect replica of that shard in any readable group. It reads both
+// replicas' documents of the shard (POST documents/fetch with
+// `_miroir_shard = s`, pages of repairPage), keeps the target's (id,
+// `_miroir_version`, content hash) in memory, and then, for each donor
+// document:
+//   - copies it to the target when the target lacks it, holds a lower
+//     version, or holds the same version with other content (a partial
+//     update applied to a replica that lacked the document);
+//   - leaves it when the target holds a higher version (a newer write
+//     reached the target first).
+//
+// A target document the donor lacks is deleted only when its version is
+// below the boundary B: the lowest uid of the index's open tasks, taken
+// before the pass reads the donor. Every write below B has finished on
+// every replica that took it, so the donor, being healthy, shows it; a
+// document at or above B may belong to a write still on its way to the
+// donor and is kept. Before deleting, the donor is asked again for exactly
+// those ids (a page shift under concurrent writes must not look like a
+// deletion).
+//
+// Copies race with concurrent writes: a copy of version v can land on the
+// target after a newer write w reached it. So a node is repaired in
+// passes: each pass recomputes B and compares everything again, and the
+// node goes back to active only after a pass that changed no document
+// below B (at most repairPasses passes per attempt; else the next attempt
+// starts over). A write that fails on the node during its repair is seen
+// by markMissed on this peer (missedAt) and restarts the passes.
+//
+// Known limits: an index whose catalog settings restrict
+// displayedAttributes cannot be repaired (documents/fetch would return
+// truncated documents), so such a node stays recovering and the error is
+// logged; settings are compared with the donor's and copied when no
+// settings task is open; a write that fails on a node through another peer
+// in the instant between the last pass and the commit to active is not
+// seen (that peer finds the node recovering and does not mark it).
+
+// repairPasses bounds the comparison passes of one repair attempt.
+const repairPasses = 4
+
+// repairPage is the page size of document reads during repair.
+const repairPage = 1000
+
+// errRepairDonor means a shard has other replicas but none is usable now.
+var errRepairDonor = errors.New("proxy: no healthy replica to repair from")
+
+// repairer is the leader's repair loop, owned by a HealthChecker.
+type repairer struct {
+	p       *Proxy
+	retryAt map[string]time.Time // node -> earliest next attempt after a failure
+}
+
+func newRepairer(p *Proxy) *repairer { return &repairer{p: p, retryAt: map[string]time.Time{}} }
+
+// run repairs recovering nodes every RepairInterval until ctx ends.
+func (r *repairer) run(ctx context.Context) {
+	t := time.NewTicker(r.p.cfg.RepairInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.pass(ctx)
+		}
+	}
+}
+
+// pass repairs every recovering node that is not backing off.
+func (r *repairer) pass(ctx context.Context) {
+	var nodes []store.Node
+	r.p.state.Read(func(s *store.State) {
+		for _, n := range s.Nodes() {
+			if n.State == store.NodeRecovering {
+				nodes = append(nodes, n)
+			}
+		}
+	})
+	r.p.res.recovering.Set(float64(len(nodes)))
+	for _, n := range nodes {
+		if ctx.Err() != nil || time.Now().Before(r.retryAt[n.ID]) {
+			continue
+		}
+		start := time.Now()
+		err := r.repairNode(ctx, n)
+		r.p.res.repairTime.Observe(time.Since(start).Seconds())
+		if err != nil {
+			r.p.res.repairs.WithLabelValues("error").Inc()
+			r.retryAt[n.ID] = time.Now().Add(2 * r.p.cfg.RepairInterval)
+			if ctx.Err() == nil {
+				r.p.log.Warn("node repair failed; retrying", "node", n.ID, "err", err)
+			}
+			continue
+		}
+		delete(r.retryAt, n.ID)
+		r.p.res.repairs.WithLabelValues("ok").Inc()
+	}
+}
+
+// repairNode makes n equal to healthy replicas, then commits it active.
+func (r *repairer) repairNode(ctx context.Context, n store.Node) error {
+	if !r.p.probe(ctx, n) {
+		return fmt.Errorf("node %s does not answer", n.ID)
+	}
+	r.p.log.Info("node repair started", "node", n.ID)
+	start := time.Now()
+	var copied, deleted int
+	clean := false
+	for pass := 0; pass < repairPasses && !clean; pass++ {
+		passStart := time.Now()
+		st, err := r.repairIndexes(ctx, n)
+		if err != nil {
+			return err
+		}
+		copied, deleted = copied+st.copied, deleted+st.deleted
+		clean = st.material == 0 && !r.p.res.missedSince(n.ID, passStart)
+		r.p.log.Info("node repair pass done", "node", n.ID, "pass", pass+1, "copied", st.copied,
+			"deleted", st.deleted, "shards", st.shards, "clean", clean)
+	}
+	if !clean {
+		return fmt.Errorf("node %s still differs from its replicas after %d passes (writes keep landing)", n.ID, repairPasses)
+	}
+	if cur := r.nodeState(n.ID); cur != store.NodeRecovering {
+		return fmt.Errorf("node %s left recovering (%s) during its repair", n.ID, cur)
+	}
+	if err := r.p.catalog.SetNodeState(ctx, n.ID, store.NodeActive); err != nil {
+		return fmt.Errorf("committing node %s active: %w", n.ID, err)
+	}
+	r.p.nodes.clearSuspect(n.Addr)
+	r.p.log.Info("node repaired; serving reads again", "node", n.ID, "copied", copied, "deleted", deleted,
+		"took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func (r *repairer) nodeState(id string) store.NodeState {
+	var st store.NodeState
+	r.p.state.Read(func(s *store.State) {
+		if n, ok := s.Node(id); ok {
+			st = n.State
+		}
+	})
+	return st
+}
+
+// repairStats counts one pass: material changes are those below the
+// boundary (a clean pass has none).
+type repairStats struct {
+	copied, deleted, material, shards int
+}
+
+func (a *repairStats) add(b repairStats) {
+	a.copied, a.deleted, a.material, a.shards = a.copied+b.copied, a.deleted+b.deleted, a.material+b.material, a.shards+b.shards
+}
+
+// repairIndexes runs one pass over every index n holds.
+func (r *repairer) repairIndexes(ctx context.Context, n store.Node) (repairStats, error) {
+	var uids []string
+	r.p.state.Read(func(s *store.State) {
+		for _, idx := range s.Indexes() {
+			uids = append(uids, idx.UID)
+		}
+	})
+	var total repairStats
+	for _, uid := range uids {
+		if r.p.deletionOpen(uid) {
+			continue // the index is going away on every node
+		}
+		t, err := r.p.loadIndex(uid)
+		if isCode(err, meili.CodeIndexNotFound) {
+			continue
+		}
+		if err != nil {
+			return total, err
+		}
+		st, err := r.repairIndex(ctx, t, n)
+		if err != nil {
+			return total, fmt.Errorf("index %s: %w", uid, err)
+		}
+		total.add(st)
+	}
+	return total, nil
+}
+
+// repairIndex repairs the shards of one index that n owns.
+func (r *repairer) repairIndex(ctx context.Context, t *topology, n store.Node) (repairStats, error) {
+	var st repairStats
+	shards := ownedShards(t, n)
+	if len(shards) == 0 {
+		return st, nil
+	}
+	if restrictsDisplayed(t.index.Settings) {
+		return st, errors.New("displayedAttributes is restricted: documents/fetch cannot read whole documents, so this index cannot be repaired")
+	}
+	bound := r.boundary(t.index.UID)
+	if err := r.ensureIndex(ctx, t, n); err != nil {
+		return st, err
+	}
+	settingsDone := false
+	for _, shard := range shards {
+		donor, ok, err := r.donor(t, shard, n)
+		if err != nil {
+			return st, fmt.Errorf("shard %d: %w", shard, err)
+		}
+		if !ok {
+			continue // n holds the only copy: nothing to compare with
+		}
+		if !settingsDone {
+			if err := r.repairSettings(ctx, t, n, donor); err != nil {
+				return st, err
+			}
+			settingsDone = true
+		}
+		s, err := r.repairShard(ctx, t, n, donor, shard, bound)
+		if err != nil {
+			return st, fmt.Errorf("shard %d from %s: %w", shard, donor.ID, err)
+		}
+		st.add(s)
+		r.p.res.repairShard.Inc()
+	}
+	return st, nil
+}
+
+// ownedShards lists the shards of t that n owns in its group.
+func ownedShards(t *topology, n store.Node) []int {
+	var out []int
+	for _, g := range t.place.groups {
+		if g.id != n.Group {
+			continue
+		}
+		for shard, owners := range g.owners {
+			for _, id := range owners {
+				if id == n.ID {
+					out = append(out, shard)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// donor picks an active, non-suspect replica of shard other than n, in
+// any readable group. ok is false when n is the shard's only replica.
+func (r *repairer) donor(t *topology, shard int, n store.Node) (store.Node, bool, error) {
+	others := false
+	for _, g := range t.place.groups {
+		for _, id := range g.owners[shard] {
+			if id == n.ID {
+				continue
+			}
+			others = true
+			d, ok := t.nodes[id]
+			if ok && g.readable && d.State == store.NodeActive && !r.p.nodes.isSuspect(d.Addr) {
+				return d, true, nil
+			}
+		}
+	}
+	if others {
+		return store.Node{}, false, errRepairDonor
+	}
+	return store.Node{}, false, nil
+}
+
+// boundary is the lowest uid of uid's open tasks (math.MaxUint64 when none
+// is open): every write below it has finished on every replica that took
+// it.
+func (r *repairer) boundary(uid string) uint64 {
+	b := uint64(math.MaxUint64)
+	r.p.state.Read(func(s *store.State) {
+		for _, t := range s.OpenTasks() {
+			if t.IndexUID == uid && t.UID < b {
+				b = t.UID
+			}
+		}
+	})
+	return b
+}
+
+// ensureIndex creates the physical index on n when it missed its creation.
+func (r *repairer) ensureIndex(ctx context.Context, t *topology, n store.Node) error {
+	err := r.p.nodes.do(ctx, n.Addr, request{method: http.MethodGet, path: "/indexes/" + url.PathEscape(t.index.PhysicalName)}, nil)
+	if !isCode(err, meili.CodeIndexNotFound) {
+		return err
+	}
+	nb := &nodeBatch{node: n, reqs: repairRequests(t)}
+	for _, res := range r.p.send(ctx, "repairIndex", []*nodeBatch{nb}) {
+		if res.err != nil {
+			return res.err
+		}
+		return r.waitNodeTask(ctx, n, res.taskUID)
+	}
+	return nil
+}

@@ -1,0 +1,309 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/zeebo/xxh3"
+
+	"github.com/miroir-search/miroir/meili"
+	"github.com/miroir-search/miroir/store"
+)
+
+// docSig is what repair compares of one document on one replica.
+type docSig struct {
+	rawID   json.RawMessage // the primary key value as stored
+	version uint64
+	hash    uint64 // of the whole stored document
+}
+
+// repairShard makes n's replica of shard equal to donor's (see repair.go).
+func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.Node, shard int, bound uint64) (repairStats, error) {
+	var st repairStats
+	st.shards = 1
+	pk := t.index.PrimaryKey
+	target := map[string]docSig{}
+	err := r.browseShard(ctx, n, t, shard, func(id string, sig docSig, _ json.RawMessage) {
+		target[id] = sig
+	})
+	if err != nil {
+		return st, err
+	}
+	w := &repairWriter{r: r, n: n, t: t, pk: pk}
+	err = r.browseShard(ctx, donor, t, shard, func(id string, d docSig, raw json.RawMessage) {
+		cur, ok := target[id]
+		delete(target, id)
+		if ok && (cur.version > d.version || (cur.version == d.version && cur.hash == d.hash)) {
+			return // equal, or a newer write reached n first
+		}
+		w.copy(raw)
+		st.copied++
+		if d.version < bound {
+			st.material++
+		}
+	})
+	if err == nil {
+		err = w.flush(ctx)
+	}
+	if err != nil {
+		return st, err
+	}
+	var gone []string
+	for id, sig := range target {
+		if sig.version < bound {
+			gone = append(gone, id)
+		}
+	}
+	gone, err = r.absentOn(ctx, donor, t, gone, target)
+	if err != nil {
+		return st, err
+	}
+	for _, id := range gone {
+		w.remove(target[id].rawID)
+	}
+	st.deleted += len(gone)
+	st.material += len(gone)
+	if err := w.flush(ctx); err != nil {
+		return st, err
+	}
+	r.p.res.repairDocs.WithLabelValues("copied").Add(float64(st.copied))
+	r.p.res.repairDocs.WithLabelValues("deleted").Add(float64(st.deleted))
+	return st, w.wait(ctx)
+}
+
+// fetchPage is a node's documents/fetch answer.
+type fetchPage struct {
+	Results []json.RawMessage `json:"results"`
+	Total   int               `json:"total"`
+}
+
+// browseShard reads every document of shard on node, page by page, and
+// calls fn with its canonical id, signature and raw body.
+func (r *repairer) browseShard(ctx context.Context, node store.Node, t *topology, shard int, fn func(string, docSig, json.RawMessage)) error {
+	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/documents/fetch"
+	filter := reservedShardField + " = " + strconv.Itoa(shard)
+	for offset := 0; ; offset += repairPage {
+		var page fetchPage
+		body := mustJSON(map[string]any{"filter": filter, "offset": offset, "limit": repairPage})
+		if err := r.p.nodes.do(ctx, node.Addr, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
+			return err
+		}
+		for _, raw := range page.Results {
+			id, sig, err := signDoc(raw, t.index.PrimaryKey)
+			if err != nil {
+				return fmt.Errorf("node %s: %w", node.ID, err)
+			}
+			fn(id, sig, raw)
+		}
+		if len(page.Results) < repairPage {
+			return nil
+		}
+	}
+}
+
+// signDoc extracts a stored document's id and version and hashes it.
+func signDoc(raw json.RawMessage, pk string) (string, docSig, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return "", docSig{}, fmt.Errorf("reading a stored document: %w", err)
+	}
+	id, err := meili.CanonicalID(fields[pk])
+	if err != nil {
+		return "", docSig{}, fmt.Errorf("a stored document has no valid `%s`: %w", pk, err)
+	}
+	sig := docSig{rawID: fields[pk], hash: xxh3.Hash(raw)}
+	if v, ok := fields[reservedVersionField]; ok {
+		sig.version, _ = strconv.ParseUint(string(bytes.TrimSpace(v)), 10, 64)
+	}
+	return id, sig, nil
+}
+
+// absentOn returns the ids of candidates that node does not hold, asking
+// for exactly those ids (a browse under concurrent writes can skip one).
+func (r *repairer) absentOn(ctx context.Context, node store.Node, t *topology, ids []string, sigs map[string]docSig) ([]string, error) {
+	var out []string
+	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/documents/fetch"
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), repairPage)]
+		ids = ids[len(chunk):]
+		raws := make([]json.RawMessage, len(chunk))
+		for i, id := range chunk {
+			raws[i] = sigs[id].rawID
+		}
+		var page fetchPage
+		body := mustJSON(map[string]any{"ids": raws, "limit": len(chunk)})
+		if err := r.p.nodes.do(ctx, node.Addr, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
+			return nil, err
+		}
+		held := map[string]bool{}
+		for _, raw := range page.Results {
+			id, _, err := signDoc(raw, t.index.PrimaryKey)
+			if err != nil {
+				return nil, err
+			}
+			held[id] = true
+		}
+		for _, id := range chunk {
+			if !held[id] {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}
+
+// repairWriter batches copies and deletions to the node under repair and
+// remembers its last node task, which repair waits for (a node runs an
+// index's tasks in order).
+type repairWriter struct {
+	r       *repairer
+	n       store.Node
+	t       *topology
+	pk      string
+	docs    []byte // JSON array under construction
+	count   int
+	ids     []json.RawMessage
+	lastUID uint64
+	sent    bool
+}
+
+func (w *repairWriter) copy(raw json.RawMessage) {
+	if w.count == 0 {
+		w.docs = append(w.docs[:0], '[')
+	} else {
+		w.docs = append(w.docs, ',')
+	}
+	w.docs = append(w.docs, raw...)
+	w.count++
+}
+
+func (w *repairWriter) remove(id json.RawMessage) { w.ids = append(w.ids, id) }
+
+// flush sends what is batched: documents as one write (they keep their
+// `_miroir_*` stamps), ids as one delete-batch.
+func (w *repairWriter) flush(ctx context.Context) error {
+	physical := url.PathEscape(w.t.index.PhysicalName)
+	if w.count > 0 {
+		req := documentsRequest(http.MethodPost, w.t.index.PhysicalName, w.pk, false)
+		req.body = append(w.docs, ']')
+		if err := w.do(ctx, req); err != nil {
+			return err
+		}
+		w.count = 0
+	}
+	if len(w.ids) > 0 {
+		req := request{method: http.MethodPost, path: "/indexes/" + physical + "/documents/delete-batch", body: mustJSON(w.ids)}
+		if err := w.do(ctx, req); err != nil {
+			return err
+		}
+		w.ids = w.ids[:0]
+	}
+	return nil
+}
+
+func (w *repairWriter) do(ctx context.Context, req request) error {
+	var task struct {
+		TaskUID uint64 `json:"taskUid"`
+	}
+	if err := w.r.p.nodes.do(ctx, w.n.Addr, req, &task); err != nil {
+		return err
+	}
+	w.lastUID, w.sent = task.TaskUID, true
+	return nil
+}
+
+// wait waits for the last node task sent, if any.
+func (w *repairWriter) wait(ctx context.Context) error {
+	if !w.sent {
+		return nil
+	}
+	return w.r.waitNodeTask(ctx, w.n, w.lastUID)
+}
+
+// waitNodeTask polls a node task until it finishes; a failed task is an
+// error.
+func (r *repairer) waitNodeTask(ctx context.Context, n store.Node, uid uint64) error {
+	deadline := time.Now().Add(3 * r.p.cfg.NodeTimeout)
+	for {
+		var task struct {
+			Status string          `json:"status"`
+			Error  json.RawMessage `json:"error"`
+		}
+		err := r.p.nodes.do(ctx, n.Addr, request{method: http.MethodGet, path: "/tasks/" + strconv.FormatUint(uid, 10)}, &task)
+		switch {
+		case err != nil:
+			return err
+		case task.Status == "succeeded":
+			return nil
+		case task.Status == "failed" || task.Status == "canceled":
+			return fmt.Errorf("node %s task %d %s: %s", n.ID, uid, task.Status, task.Error)
+		case time.Now().After(deadline):
+			return fmt.Errorf("node %s task %d still %s", n.ID, uid, task.Status)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// restrictsDisplayed reports whether catalog settings hide fields from
+// document reads.
+func restrictsDisplayed(settings json.RawMessage) bool {
+	var s struct {
+		Displayed []string `json:"displayedAttributes"`
+	}
+	if json.Unmarshal(settings, &s) != nil || s.Displayed == nil {
+		return false
+	}
+	return !(len(s.Displayed) == 1 && s.Displayed[0] == "*")
+}
+
+// repairSettings copies the donor's settings to n when they differ and no
+// settings task of the index is open (one in flight reaches n anyway, and
+// copying the donor's now could undo it).
+func (r *repairer) repairSettings(ctx context.Context, t *topology, n, donor store.Node) error {
+	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/settings"
+	get := func(node store.Node) (map[string]json.RawMessage, error) {
+		var m map[string]json.RawMessage
+		err := r.p.nodes.do(ctx, node.Addr, request{method: http.MethodGet, path: path}, &m)
+		return m, err
+	}
+	want, err := get(donor)
+	if err != nil {
+		return err
+	}
+	have, err := get(n)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(mustJSON(want), mustJSON(have)) || r.settingsOpen(t.index.UID) {
+		return nil
+	}
+	w := &repairWriter{r: r, n: n, t: t}
+	if err := w.do(ctx, request{method: http.MethodPatch, path: path, body: mustJSON(want)}); err != nil {
+		return err
+	}
+	r.p.log.Info("repair copied settings", "index", t.index.UID, "node", n.ID, "from", donor.ID)
+	return w.wait(ctx)
+}
+
+func (r *repairer) settingsOpen(uid string) bool {
+	open := false
+	r.p.state.Read(func(s *store.State) {
+		for _, t := range s.OpenTasks() {
+			if t.IndexUID == uid && t.Type == kindSettingsUpdate {
+				open = true
+				return
+			}
+		}
+	})
+	return open
+}
