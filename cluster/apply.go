@@ -59,32 +59,36 @@ func (p *Peer) applyOnce(ctx context.Context, cmd []byte) (Applied, string, erro
 		}
 		return a, "local", err
 	}
-	httpAddr, err := p.leaderHTTP()
+	to, err := p.leaderTarget()
 	if err != nil {
 		return Applied{}, "forwarded", err
 	}
 	if p.fwd != nil {
-		a, err := p.fwd.submit(ctx, httpAddr, cmd)
+		a, err := p.fwd.submit(ctx, to, cmd)
 		return a, "forwarded", err
 	}
-	a, err := p.forwardApply(ctx, httpAddr, cmd)
+	a, err := p.forwardApply(ctx, to, cmd)
 	return a, "forwarded", err
 }
 
-// leaderHTTP finds the leader's HTTP address in gossip meta.
-func (p *Peer) leaderHTTP() (string, error) {
+// target is the leader an internal call goes to: its peer id (the call
+// ends when another leader is seen) and HTTP address.
+type target struct{ id, addr string }
+
+// leaderTarget finds the leader and its HTTP address in gossip meta.
+func (p *Peer) leaderTarget() (target, error) {
 	_, id := p.raft.LeaderWithID()
 	if id == "" {
-		return "", fmt.Errorf("%w: %w: no leader known", errRetry, ErrNoLeader)
+		return target{}, fmt.Errorf("%w: %w: no leader known", errRetry, ErrNoLeader)
 	}
 	if string(id) == p.cfg.PeerID {
-		return "", fmt.Errorf("%w: %w: leadership is changing", errRetry, ErrNoLeader)
+		return target{}, fmt.Errorf("%w: %w: leadership is changing", errRetry, ErrNoLeader)
 	}
 	m, ok := p.view.get(string(id))
 	if !ok || m.Meta.HTTPAddr == "" {
-		return "", fmt.Errorf("%w: %w: leader %s has no http address in gossip yet", errRetry, ErrNoLeader, id)
+		return target{}, fmt.Errorf("%w: %w: leader %s has no http address in gossip yet", errRetry, ErrNoLeader, id)
 	}
-	return m.Meta.HTTPAddr, nil
+	return target{id: string(id), addr: m.Meta.HTTPAddr}, nil
 }
 
 // hold runs attempt until it succeeds or fails with an error that is not

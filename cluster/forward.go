@@ -70,9 +70,9 @@ func (p *Peer) internalURL(httpAddr, path string) string {
 	return "http://" + httpAddr + path
 }
 
-func (p *Peer) forwardApply(ctx context.Context, httpAddr string, cmd []byte) (Applied, error) {
+func (p *Peer) forwardApply(ctx context.Context, to target, cmd []byte) (Applied, error) {
 	var w wireApplied
-	err := p.callInternal(ctx, httpAddr, ApplyPath, cmd, &w)
+	err := p.callInternal(ctx, to, ApplyPath, cmd, &w)
 	p.metrics.forwarded(err)
 	if err != nil {
 		return Applied{}, err
@@ -84,11 +84,17 @@ func (p *Peer) forwardApply(ctx context.Context, httpAddr string, cmd []byte) (A
 	return a, nil
 }
 
-// callInternal posts body to a peer's internal route and decodes the answer
-// into out. Unreachable peers and not-leader answers are errRetry.
-func (p *Peer) callInternal(ctx context.Context, httpAddr, path string, body []byte, out any) error {
+// callInternal posts body to the leader's internal route and decodes the
+// answer into out. Unreachable peers and not-leader answers are errRetry,
+// and so is a call cut short because this peer saw another leader (or
+// none) meanwhile: the leader it waited on may be paused or partitioned,
+// and the command, idempotent by request id, is retried at the new one.
+func (p *Peer) callInternal(ctx context.Context, to target, path string, body []byte, out any) error {
 	ctx, cancel := context.WithTimeout(ctx, p.cfg.ApplyTimeout)
 	defer cancel()
+	ctx, done := p.inflight.track(ctx, to.id, p.currentLeaderID())
+	defer done()
+	httpAddr := to.addr
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.internalURL(httpAddr, path), bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("forward to %s: %w", httpAddr, err)
@@ -97,6 +103,9 @@ func (p *Peer) callInternal(ctx context.Context, httpAddr, path string, body []b
 	req.Header.Set(ClusterKeyHeader, p.cfg.ClusterKey)
 	resp, err := p.client.Do(req)
 	if err != nil {
+		if leaderChangedErr(ctx) {
+			return fmt.Errorf("%w: %w: call to %s (%s): %w", errRetry, ErrLeadershipLost, to.id, httpAddr, errLeaderChanged)
+		}
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return fmt.Errorf("%w: forward to leader %s: %w", ErrTimeout, httpAddr, err)
 		}
@@ -104,6 +113,9 @@ func (p *Peer) callInternal(ctx context.Context, httpAddr, path string, body []b
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxInternalBodySize))
+	if err != nil && leaderChangedErr(ctx) {
+		return fmt.Errorf("%w: %w: call to %s (%s): %w", errRetry, ErrLeadershipLost, to.id, httpAddr, errLeaderChanged)
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %w: read answer of leader %s: %w", errRetry, ErrNoLeader, httpAddr, err)
 	}

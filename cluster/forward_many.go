@@ -41,7 +41,7 @@ type forwarder struct {
 
 type fwdProposal struct {
 	proposal
-	addr string
+	to target
 }
 
 func newForwarder(p *Peer) *forwarder {
@@ -51,14 +51,14 @@ func newForwarder(p *Peer) *forwarder {
 		stopped: make(chan struct{})}
 }
 
-// submit forwards cmd to the leader at addr, possibly with others. The
+// submit forwards cmd to the leader to, possibly with others. The
 // caller stops waiting when ctx ends (ErrTimeout: the command may still
 // commit, a retry is safe).
-func (f *forwarder) submit(ctx context.Context, addr string, cmd []byte) (Applied, error) {
+func (f *forwarder) submit(ctx context.Context, to target, cmd []byte) (Applied, error) {
 	if ctx.Err() != nil {
 		return Applied{}, ctxErr(ctx, errors.New("not forwarded"))
 	}
-	fp := fwdProposal{proposal{cmd: cmd, done: make(chan outcome, 1)}, addr}
+	fp := fwdProposal{proposal{cmd: cmd, done: make(chan outcome, 1)}, to}
 	select {
 	case f.reqs <- fp:
 	case <-ctx.Done():
@@ -114,7 +114,7 @@ func (f *forwarder) collect(first fwdProposal) ([]fwdProposal, *fwdProposal) {
 	for len(batch) < f.maxCmds {
 		select {
 		case p := <-f.reqs:
-			if p.addr != first.addr || size+len(p.cmd) > f.maxBytes {
+			if p.to != first.to || size+len(p.cmd) > f.maxBytes {
 				return batch, &p
 			}
 			batch, size = append(batch, p), size+len(p.cmd)
@@ -129,7 +129,7 @@ func (f *forwarder) send(ctx context.Context, batch []fwdProposal) {
 	defer f.calls.Done()
 	defer func() { <-f.slots }()
 	if len(batch) == 1 {
-		a, err := f.p.forwardApply(ctx, batch[0].addr, batch[0].cmd)
+		a, err := f.p.forwardApply(ctx, batch[0].to, batch[0].cmd)
 		batch[0].done <- outcome{a: a, err: err}
 		return
 	}
@@ -140,18 +140,18 @@ func (f *forwarder) send(ctx context.Context, batch []fwdProposal) {
 	body, err := json.Marshal(wireMany{Commands: cmds})
 	var w wireMany
 	if err == nil {
-		err = f.p.callInternal(ctx, batch[0].addr, ApplyManyPath, body, &w)
+		err = f.p.callInternal(ctx, batch[0].to, ApplyManyPath, body, &w)
 		f.p.metrics.forwarded(err)
 	}
 	if errors.Is(err, errNoRoute) {
 		for _, b := range batch { // an older leader: one by one
-			a, err := f.p.forwardApply(ctx, b.addr, b.cmd)
+			a, err := f.p.forwardApply(ctx, b.to, b.cmd)
 			b.done <- outcome{a: a, err: err}
 		}
 		return
 	}
 	if err == nil && len(w.Results) != len(batch) {
-		err = fmt.Errorf("leader %s answered %d results for %d commands", batch[0].addr, len(w.Results), len(batch))
+		err = fmt.Errorf("leader %s answered %d results for %d commands", batch[0].to.addr, len(w.Results), len(batch))
 	}
 	for i, b := range batch {
 		if err != nil {

@@ -13,15 +13,17 @@ import (
 // POST /_miroir/internal/apply (body: the raw command),
 // POST /_miroir/internal/apply-many (body: {"commands": [base64...]},
 // answer {"results": [...]} in order; followers coalesce forwards) and
-// POST /_miroir/internal/remove-peer (body: {"id": "..."}). Both require
-// the X-Miroir-Cluster-Key header when Config.ClusterKey is set, and both
-// run only on the leader: a follower answers not_leader (503) and never
+// POST /_miroir/internal/remove-peer (body: {"id": "..."}) and
+// POST /_miroir/internal/read-index (no body; answer {"index": N}, see
+// ReadIndex). All require the X-Miroir-Cluster-Key header when
+// Config.ClusterKey is set, and all run only on the leader: a follower answers not_leader (503) and never
 // forwards again. Admin mounts this handler as is.
 func (p *Peer) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+ApplyPath, p.authorized(p.serveApply))
 	mux.HandleFunc("POST "+ApplyManyPath, p.authorized(p.serveApplyMany))
 	mux.HandleFunc("POST "+RemovePeerPath, p.authorized(p.serveRemovePeer))
+	mux.HandleFunc("POST "+ReadIndexPath, p.authorized(p.serveReadIndex))
 	return mux
 }
 

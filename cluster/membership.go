@@ -43,11 +43,11 @@ func (p *Peer) removeOnce(ctx context.Context, id string, body []byte) error {
 		}
 		return err
 	}
-	httpAddr, err := p.leaderHTTP()
+	to, err := p.leaderTarget()
 	if err != nil {
 		return err
 	}
-	return p.callInternal(ctx, httpAddr, RemovePeerPath, body, &struct{}{})
+	return p.callInternal(ctx, to, RemovePeerPath, body, &struct{}{})
 }
 
 // removeLocal runs on the leader.

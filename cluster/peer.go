@@ -29,6 +29,9 @@ type Peer struct {
 	meta    *metaDelegate
 	batch   *batcher   // nil: one entry per command (MaxBatch 1, or no BatchEncoder)
 	fwd     *forwarder // nil: one forwarding round trip per command (MaxBatch 1)
+	// inflight holds the calls waiting on the leader; watchLeader ends
+	// them when the leader changes.
+	inflight *inflightCalls
 
 	// Set by Start, read-only afterwards until Close.
 	raft  *raft.Raft
@@ -66,15 +69,16 @@ func New(cfg Config, f FSM, logger *slog.Logger, reg prometheus.Registerer) (*Pe
 	logger = logger.With("peer", cfg.PeerID)
 	cfg.warn(logger)
 	p := &Peer{
-		cfg:     cfg,
-		fsm:     f,
-		logger:  logger,
-		client:  newForwardClient(cfg),
-		tracker: newAppliedTracker(),
-		view:    newMemberView(),
-		meta:    &metaDelegate{},
-		started: make(chan struct{}),
-		closed:  make(chan struct{}),
+		cfg:      cfg,
+		fsm:      f,
+		logger:   logger,
+		client:   newForwardClient(cfg),
+		tracker:  newAppliedTracker(),
+		view:     newMemberView(),
+		meta:     &metaDelegate{},
+		inflight: newInflightCalls(),
+		started:  make(chan struct{}),
+		closed:   make(chan struct{}),
 	}
 	m, err := newMetrics(p, reg)
 	if err != nil {
@@ -140,8 +144,9 @@ func (p *Peer) start(ctx context.Context) error {
 		go p.fwd.run(loopCtx) // its calls end with loopCtx; waited for in stop
 	}
 	close(p.started)
-	p.wg.Add(1)
+	p.wg.Add(2)
 	go p.loop(loopCtx, hasState)
+	go p.watchLeader(loopCtx)
 	if err := p.join(ctx); err != nil {
 		_ = p.stop(false)
 		return err
