@@ -66,6 +66,16 @@ import (
 // starts over). A write that fails on the node during its repair is seen
 // by markMissed on this peer (missedAt) and restarts the passes.
 //
+// When every replica of a shard is recovering (a write failed on all of
+// them), none can be trusted to hold every acknowledged write: repair then
+// copies newer versions from another recovering replica and deletes
+// nothing, so the first of them to finish becomes active (and the donor
+// of the others) without losing a document either side held; a deletion
+// one of them missed may survive.
+//
+// Node calls of the repair are retried (repairAttempts) on availability
+// failures, so a node that fails some requests still gets repaired.
+//
 // Known limits: an index whose catalog settings restrict
 // displayedAttributes cannot be repaired (documents/fetch would return
 // truncated documents), so such a node stays recovering and the error is
@@ -236,20 +246,24 @@ func (r *repairer) repairIndex(ctx context.Context, t *topology, n store.Node) (
 	}
 	settingsDone := false
 	for _, shard := range shards {
-		donor, ok, err := r.donor(t, shard, n)
+		donor, trusted, ok, err := r.donor(ctx, t, shard, n)
 		if err != nil {
 			return st, fmt.Errorf("shard %d: %w", shard, err)
 		}
 		if !ok {
 			continue // n holds the only copy: nothing to compare with
 		}
-		if !settingsDone {
+		if !settingsDone && trusted {
 			if err := r.repairSettings(ctx, t, n, donor); err != nil {
 				return st, err
 			}
 			settingsDone = true
 		}
-		s, err := r.repairShard(ctx, t, n, donor, shard, bound)
+		b := bound
+		if !trusted {
+			b = 0 // no deletions, and copies do not make the pass unclean
+		}
+		s, err := r.repairShard(ctx, t, n, donor, shard, b)
 		if err != nil {
 			return st, fmt.Errorf("shard %d from %s: %w", shard, donor.ID, err)
 		}
@@ -278,26 +292,43 @@ func ownedShards(t *topology, n store.Node) []int {
 	return out
 }
 
-// donor picks an active, non-suspect replica of shard other than n, in
-// any readable group. ok is false when n is the shard's only replica.
-func (r *repairer) donor(t *topology, shard int, n store.Node) (store.Node, bool, error) {
+// donor picks a replica of shard other than n to repair it from, in any
+// readable group: an active, non-suspect one when there is one. When every
+// other replica is recovering too (a write failed on all of them), it
+// picks a recovering one with trusted false: repair then only copies
+// newer versions both ways over time and deletes nothing, since neither
+// side is known to hold every acknowledged write. ok is false when n is
+// the shard's only replica.
+func (r *repairer) donor(ctx context.Context, t *topology, shard int, n store.Node) (d store.Node, trusted, ok bool, err error) {
 	others := false
+	var fallback *store.Node
 	for _, g := range t.place.groups {
 		for _, id := range g.owners[shard] {
 			if id == n.ID {
 				continue
 			}
 			others = true
-			d, ok := t.nodes[id]
-			if ok && g.readable && d.State == store.NodeActive && !r.p.nodes.isSuspect(d.Addr) {
-				return d, true, nil
+			c, known := t.nodes[id]
+			if !known || !g.readable || r.p.nodes.isSuspect(c.Addr) {
+				continue
+			}
+			switch c.State {
+			case store.NodeActive:
+				return c, true, true, nil
+			case store.NodeRecovering:
+				if fallback == nil {
+					fallback = &c
+				}
 			}
 		}
 	}
-	if others {
-		return store.Node{}, false, errRepairDonor
+	switch {
+	case fallback != nil && r.p.probe(ctx, *fallback):
+		return *fallback, false, true, nil
+	case others:
+		return store.Node{}, false, false, errRepairDonor
 	}
-	return store.Node{}, false, nil
+	return store.Node{}, false, false, nil
 }
 
 // boundary is the lowest uid of uid's open tasks (math.MaxUint64 when none
@@ -317,7 +348,7 @@ func (r *repairer) boundary(uid string) uint64 {
 
 // ensureIndex creates the physical index on n when it missed its creation.
 func (r *repairer) ensureIndex(ctx context.Context, t *topology, n store.Node) error {
-	err := r.p.nodes.do(ctx, n.Addr, request{method: http.MethodGet, path: "/indexes/" + url.PathEscape(t.index.PhysicalName)}, nil)
+	err := r.call(ctx, n, request{method: http.MethodGet, path: "/indexes/" + url.PathEscape(t.index.PhysicalName)}, nil)
 	if !isCode(err, meili.CodeIndexNotFound) {
 		return err
 	}

@@ -91,7 +91,7 @@ func (r *repairer) browseShard(ctx context.Context, node store.Node, t *topology
 	for offset := 0; ; offset += repairPage {
 		var page fetchPage
 		body := mustJSON(map[string]any{"filter": filter, "offset": offset, "limit": repairPage})
-		if err := r.p.nodes.do(ctx, node.Addr, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
+		if err := r.call(ctx, node, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
 			return err
 		}
 		for _, raw := range page.Results {
@@ -138,7 +138,7 @@ func (r *repairer) absentOn(ctx context.Context, node store.Node, t *topology, i
 		}
 		var page fetchPage
 		body := mustJSON(map[string]any{"ids": raws, "limit": len(chunk)})
-		if err := r.p.nodes.do(ctx, node.Addr, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
+		if err := r.call(ctx, node, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
 			return nil, err
 		}
 		held := map[string]bool{}
@@ -211,7 +211,7 @@ func (w *repairWriter) do(ctx context.Context, req request) error {
 	var task struct {
 		TaskUID uint64 `json:"taskUid"`
 	}
-	if err := w.r.p.nodes.do(ctx, w.n.Addr, req, &task); err != nil {
+	if err := w.r.call(ctx, w.n, req, &task); err != nil {
 		return err
 	}
 	w.lastUID, w.sent = task.TaskUID, true
@@ -235,7 +235,7 @@ func (r *repairer) waitNodeTask(ctx context.Context, n store.Node, uid uint64) e
 			Status string          `json:"status"`
 			Error  json.RawMessage `json:"error"`
 		}
-		err := r.p.nodes.do(ctx, n.Addr, request{method: http.MethodGet, path: "/tasks/" + strconv.FormatUint(uid, 10)}, &task)
+		err := r.call(ctx, n, request{method: http.MethodGet, path: "/tasks/" + strconv.FormatUint(uid, 10)}, &task)
 		switch {
 		case err != nil:
 			return err
@@ -273,7 +273,7 @@ func (r *repairer) repairSettings(ctx context.Context, t *topology, n, donor sto
 	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/settings"
 	get := func(node store.Node) (map[string]json.RawMessage, error) {
 		var m map[string]json.RawMessage
-		err := r.p.nodes.do(ctx, node.Addr, request{method: http.MethodGet, path: path}, &m)
+		err := r.call(ctx, node, request{method: http.MethodGet, path: path}, &m)
 		return m, err
 	}
 	want, err := get(donor)
@@ -306,4 +306,24 @@ func (r *repairer) settingsOpen(uid string) bool {
 		}
 	})
 	return open
+}
+
+// repairAttempts bounds the tries of one node call during repair.
+const repairAttempts = 4
+
+// call is nodes.do retried on availability failures (every repair call is
+// idempotent: reads, and writes of the donor's exact documents).
+func (r *repairer) call(ctx context.Context, node store.Node, req request, out any) error {
+	var err error
+	for range repairAttempts {
+		if err = r.p.nodes.do(ctx, node.Addr, req, out); err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return err
 }
