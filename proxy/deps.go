@@ -72,6 +72,15 @@ type Catalog interface {
 
 	// SetNodeState is store.State.SetNodeState (leader health decisions).
 	SetNodeState(ctx context.Context, id string, state store.NodeState) error
+
+	// CreateWebhook, UpdateWebhook and DeleteWebhook are the store.State
+	// webhook mutators. Their domain errors are *meili.Error with codes
+	// webhook_not_found (404), invalid_webhooks (400, more than
+	// store.MaxWebhooks) and invalid_webhook_headers (400, more than
+	// store.MaxWebhookHeaders), with the store's messages.
+	CreateWebhook(ctx context.Context, w store.Webhook) (store.Webhook, error)
+	UpdateWebhook(ctx context.Context, uuid string, u store.WebhookUpdate) (store.Webhook, error)
+	DeleteWebhook(ctx context.Context, uuid string) error
 }
 
 // Deps are the proxy's collaborators, provided by admin.

@@ -28,6 +28,7 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodPost, "/indexes/:uid/compact", "indexes.compact", p.instantTask("indexCompaction", true, nil))
 	r(http.MethodPost, "/dumps", "dumps.create", p.nodeExport("dumpCreation", "/dumps"))
 	r(http.MethodPost, "/snapshots", "snapshots.create", p.nodeExport("snapshotCreation", "/snapshots"))
+	r(http.MethodPost, "/export", "export", p.export)
 
 	r(http.MethodPost, "/indexes/:uid/documents", "documents.add", p.addDocuments)
 	r(http.MethodPut, "/indexes/:uid/documents", "documents.add", p.addDocuments)
@@ -54,18 +55,27 @@ func (p *Proxy) Register(g *echo.Group) {
 
 	r(http.MethodGet, "/tasks", "tasks.get", p.listTasks)
 	r(http.MethodGet, "/tasks/:uid", "tasks.get", p.getTask)
+	r(http.MethodGet, "/tasks/:uid/documents", "tasks.get", p.getTaskDocuments)
 	r(http.MethodPost, "/tasks/cancel", "tasks.cancel", p.cancelTasks)
 	r(http.MethodDelete, "/tasks", "tasks.delete", p.deleteTasks)
 	r(http.MethodGet, "/batches", "tasks.get", p.listBatches)
 	r(http.MethodGet, "/batches/:uid", "tasks.get", p.getBatch)
 	r(http.MethodGet, "/experimental-features", "experimental.get", p.getFeatures)
 	r(http.MethodPatch, "/experimental-features", "experimental.update", p.patchFeatures)
+	r(http.MethodGet, "/network", "network.get", p.getNetwork)
+	r(http.MethodPatch, "/network", "network.update", p.patchNetwork)
 
 	r(http.MethodGet, "/keys", "keys.get", p.listKeys)
 	r(http.MethodPost, "/keys", "keys.create", p.createKey)
 	r(http.MethodGet, "/keys/:key", "keys.get", p.getKey)
 	r(http.MethodPatch, "/keys/:key", "keys.update", p.updateKey)
 	r(http.MethodDelete, "/keys/:key", "keys.delete", p.deleteKey)
+
+	r(http.MethodGet, "/webhooks", "webhooks.get", p.listWebhooks)
+	r(http.MethodPost, "/webhooks", "webhooks.create", p.createWebhook)
+	r(http.MethodGet, "/webhooks/:uuid", "webhooks.get", p.getWebhook)
+	r(http.MethodPatch, "/webhooks/:uuid", "webhooks.update", p.updateWebhook)
+	r(http.MethodDelete, "/webhooks/:uuid", "webhooks.delete", p.deleteWebhook)
 }
 
 // guard authenticates the caller for action on the route's index, with

@@ -25,6 +25,10 @@ type TaskWatcher struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	mu     sync.Mutex
+	// Leader-only jobs driven by the same loop: webhook deliveries
+	// (webhooks_notify.go) and export tasks (export_run.go).
+	notify *notifier
+	export *exporter
 }
 
 // NewTaskWatcher returns a watcher over p's state and nodes; it starts
@@ -39,7 +43,9 @@ func (w *TaskWatcher) Start(ctx context.Context) error {
 		return errors.New("proxy: task watcher already started")
 	}
 	ctx, w.cancel = context.WithCancel(ctx)
-	w.wg.Add(1)
+	w.notify, w.export = newNotifier(w.p), newExporter(w.p)
+	w.wg.Add(2)
+	go w.notify.run(ctx, &w.wg)
 	go func() {
 		defer w.wg.Done()
 		t := time.NewTicker(w.p.cfg.TaskPollInterval)
@@ -50,6 +56,8 @@ func (w *TaskWatcher) Start(ctx context.Context) error {
 				return
 			case <-t.C:
 				w.p.pollTasks(ctx)
+				w.notify.tick()
+				w.export.tick(ctx, &w.wg)
 			}
 		}
 	}()
@@ -166,6 +174,9 @@ func (p *Proxy) nodeTasks(ctx context.Context, n store.Node, uids []uint64) ([]n
 // aggregate folds a client task's node tasks into its status (DESIGN §7)
 // and returns the transition to commit, if any.
 func (p *Proxy) aggregate(ctx context.Context, t store.Task, nodes map[string]store.Node, rf map[string]int, seen map[nodeTaskKey]nodeTask) (store.TaskUpdate, bool) {
+	if t.Type == kindExport {
+		return store.TaskUpdate{}, false // the exporter runs it (export_run.go)
+	}
 	if len(t.NodeTasks) == 0 {
 		if time.Since(t.EnqueuedAt) > p.cfg.AbandonAfter {
 			return store.TaskUpdate{UID: t.UID, Status: store.TaskFailed, Error: taskError(errAbandoned)}, true
