@@ -54,6 +54,15 @@ type Leaver interface {
 	Leave(ctx context.Context) error
 }
 
+// ReadBarrierer is implemented by a Consensus that offers a linearizable
+// read point without a log entry (cmd wires cluster's ReadIndex followed by
+// WaitApplied): once ReadBarrier returns nil, the local State reflects every
+// write committed before the call. Errors wrap ErrNoLeader or ErrTimeout
+// like Apply's. Node reads use it by default.
+type ReadBarrierer interface {
+	ReadBarrier(ctx context.Context) error
+}
+
 // Applied is the outcome of Consensus.Apply.
 type Applied struct {
 	Index    uint64

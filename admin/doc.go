@@ -14,8 +14,11 @@
 //     FSM view. A read may wait for an applied index with ?index=N or the
 //     X-Miroir-Index header: every write answers with the raft index it
 //     committed at in X-Miroir-Index, so a client that wrote through one
-//     peer can read its write from any other. ?consistent=true commits a
-//     no-op barrier first, for a linearizable read.
+//     peer can read its write from any other. Node reads are linearizable
+//     by default when the Consensus is a ReadBarrierer (raft ReadIndex: a
+//     leader round trip, no log entry); ?consistent=false answers from the
+//     local FSM as it is, ?consistent=true insists (committing a no-op
+//     barrier when there is no read barrier).
 //   - /_miroir/ready answers 200 only once CatchUp has committed a barrier
 //     and the local FSM applied it: a restarted peer never serves its
 //     pre-restart state to a load balancer's traffic.

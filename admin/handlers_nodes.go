@@ -146,16 +146,29 @@ func (s *Server) propose(c echo.Context, encode func() ([]byte, error)) (json.Ra
 	return applyResult(ap.Response)
 }
 
-// waitRead honours ?index=N (or the X-Miroir-Index header): the read waits
-// until the local FSM applied N, bounded by ReadWaitTimeout. With
-// ?consistent=true the read is linearizable: it commits a barrier through
-// the leader and waits until the local FSM applied it.
+// waitRead makes node reads current. By default, when the Consensus
+// offers a read barrier (ReadBarrierer: raft ReadIndex, one leader round
+// trip, no log entry), the read is linearizable: a peer that lags or just
+// restarted never answers not-found for a node another peer already
+// acknowledged. ?consistent=true insists on it (committing a barrier
+// entry when the Consensus has no read barrier); ?consistent=false
+// answers from the local FSM as it is. ?index=N (or the X-Miroir-Index
+// header) additionally waits until the local FSM applied N. Each wait is
+// bounded by ReadWaitTimeout; no reachable leader is 503 miroir_no_leader.
 func (s *Server) waitRead(c echo.Context) error {
-	if c.QueryParam("consistent") == "true" {
+	consistent := c.QueryParam("consistent")
+	if consistent != "false" {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadWaitTimeout)
 		defer cancel()
-		_, err := s.barrierOnce(ctx, s.meta("read"))
-		return err
+		if rb, ok := s.deps.Consensus.(ReadBarrierer); ok {
+			if err := rb.ReadBarrier(ctx); err != nil {
+				return err
+			}
+		} else if consistent == "true" {
+			if _, err := s.barrierOnce(ctx, s.meta("read")); err != nil {
+				return err
+			}
+		}
 	}
 	raw := c.QueryParam("index")
 	if raw == "" {

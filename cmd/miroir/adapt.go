@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/miroir-search/miroir/admin"
 	"github.com/miroir-search/miroir/cluster"
 	"github.com/miroir-search/miroir/fsm"
+	"github.com/miroir-search/miroir/proxy"
 	"github.com/miroir-search/miroir/store"
 )
 
@@ -59,6 +61,52 @@ func (c consensus) Status() admin.Status {
 			RaftAddr: m.Meta.RaftAddr, HTTPAddr: m.Meta.HTTPAddr, Status: string(m.Status)})
 	}
 	return out
+}
+
+// ReadBarrier implements admin.ReadBarrierer with the cluster's ReadIndex.
+func (c consensus) ReadBarrier(ctx context.Context) error {
+	return clusterErr(c.p.ReadBarrier(ctx))
+}
+
+var _ admin.ReadBarrierer = consensus{}
+
+// proxyState is the proxy's view of the local state: the FSM, plus the
+// cluster's read barrier (proxy.ReadBarrier, for metadata reads) and read
+// index (proxy.CommitIndexer, which task reads catch up with), so a peer
+// that lags the leader or just restarted answers current metadata.
+type proxyState struct {
+	*fsm.FSM
+	cl *cluster.Peer
+}
+
+var (
+	_ proxy.ReadBarrier   = proxyState{}
+	_ proxy.CommitIndexer = proxyState{}
+)
+
+// commitIndexWait bounds the leader round trip of CommitIndex; past it
+// task reads catch up with the commit index this peer knows.
+const commitIndexWait = time.Second
+
+// CommitIndex is the leader's read index (so a task read on a follower is
+// never behind what the leader already answered), or this peer's own
+// commit index when no leader answers within commitIndexWait. Neither
+// counts raft entries the FSM never applies.
+func (s proxyState) CommitIndex() uint64 {
+	ctx, cancel := context.WithTimeout(context.Background(), commitIndexWait)
+	defer cancel()
+	if idx, err := s.cl.ReadIndex(ctx); err == nil {
+		return idx
+	}
+	return s.cl.CommitIndex()
+}
+
+// ReadBarrier implements proxy.ReadBarrier; errors are *meili.Error.
+func (s proxyState) ReadBarrier(ctx context.Context) error {
+	if err := s.cl.ReadBarrier(ctx); err != nil {
+		return admin.ErrorToMeili(clusterErr(err))
+	}
+	return nil
 }
 
 // clusterErr wraps cluster errors with admin's sentinels (keeping both in

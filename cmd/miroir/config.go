@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/miroir-search/miroir/admin"
+	"github.com/miroir-search/miroir/cluster"
 	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 )
@@ -38,12 +39,17 @@ type peerConfig struct {
 	DefaultRF           int      `yaml:"default_rf"`
 	// DefaultShards is the shard count of new indexes; 0 means the proxy's
 	// default. Only `miroir dev` sets it (--shards); serve has no knob yet.
-	DefaultShards   int           `yaml:"-"`
-	TaskRetention   time.Duration `yaml:"task_retention"`
-	HoldTimeout     time.Duration `yaml:"hold_timeout"`
-	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
-	LogLevel        string        `yaml:"log_level"`
-	LogFormat       string        `yaml:"log_format"`
+	DefaultShards int           `yaml:"-"`
+	TaskRetention time.Duration `yaml:"task_retention"`
+	HoldTimeout   time.Duration `yaml:"hold_timeout"`
+	// Raft timers (cluster.Config): how fast a lost leader is replaced.
+	RaftHeartbeatTimeout time.Duration `yaml:"raft_heartbeat_timeout"`
+	RaftElectionTimeout  time.Duration `yaml:"raft_election_timeout"`
+	RaftLeaseTimeout     time.Duration `yaml:"raft_lease_timeout"`
+	RaftCommitTimeout    time.Duration `yaml:"raft_commit_timeout"`
+	ShutdownTimeout      time.Duration `yaml:"shutdown_timeout"`
+	LogLevel             string        `yaml:"log_level"`
+	LogFormat            string        `yaml:"log_format"`
 	// ChaosControl, when set, enables network fault injection for the chaos
 	// suite, driven through a control server on this address. Never in
 	// production.
@@ -51,17 +57,22 @@ type peerConfig struct {
 }
 
 func defaultPeerConfig() peerConfig {
+	cdef := cluster.DefaultConfig()
 	return peerConfig{
-		DataDir:         "./data/miroir",
-		HTTPAddr:        "127.0.0.1:7700",
-		RaftAddr:        "127.0.0.1:7710",
-		GossipAddr:      "127.0.0.1:7720",
-		DefaultRF:       1,
-		TaskRetention:   7 * 24 * time.Hour,
-		HoldTimeout:     5 * time.Second,
-		ShutdownTimeout: 15 * time.Second,
-		LogLevel:        "info",
-		LogFormat:       "json",
+		DataDir:              "./data/miroir",
+		HTTPAddr:             "127.0.0.1:7700",
+		RaftAddr:             "127.0.0.1:7710",
+		GossipAddr:           "127.0.0.1:7720",
+		DefaultRF:            1,
+		TaskRetention:        7 * 24 * time.Hour,
+		HoldTimeout:          5 * time.Second,
+		RaftHeartbeatTimeout: cdef.HeartbeatTimeout,
+		RaftElectionTimeout:  cdef.ElectionTimeout,
+		RaftLeaseTimeout:     cdef.LeaderLeaseTimeout,
+		RaftCommitTimeout:    cdef.CommitTimeout,
+		ShutdownTimeout:      15 * time.Second,
+		LogLevel:             "info",
+		LogFormat:            "json",
 	}
 }
 
@@ -91,6 +102,10 @@ func settings() []setting {
 		{"default-rf", "MIROIR_DEFAULT_RF", "replication factor (1-3) of a replica group created by its first node", func(c *peerConfig) any { return &c.DefaultRF }},
 		{"task-retention", "MIROIR_TASK_RETENTION", "how long finished tasks are kept before the leader prunes them", func(c *peerConfig) any { return &c.TaskRetention }},
 		{"hold-timeout", "MIROIR_HOLD_TIMEOUT", "how long a write waits for a leader before 503", func(c *peerConfig) any { return &c.HoldTimeout }},
+		{"raft-heartbeat-timeout", "MIROIR_RAFT_HEARTBEAT_TIMEOUT", "raft: how long a follower hears nothing from the leader before it starts an election", func(c *peerConfig) any { return &c.RaftHeartbeatTimeout }},
+		{"raft-election-timeout", "MIROIR_RAFT_ELECTION_TIMEOUT", "raft: how long a candidate waits for votes before a new election", func(c *peerConfig) any { return &c.RaftElectionTimeout }},
+		{"raft-lease-timeout", "MIROIR_RAFT_LEASE_TIMEOUT", "raft: how long a leader keeps leading without hearing from a quorum (<= heartbeat timeout)", func(c *peerConfig) any { return &c.RaftLeaseTimeout }},
+		{"raft-commit-timeout", "MIROIR_RAFT_COMMIT_TIMEOUT", "raft: longest delay before a follower learns a new commit index when the leader is idle", func(c *peerConfig) any { return &c.RaftCommitTimeout }},
 		{"shutdown-timeout", "MIROIR_SHUTDOWN_TIMEOUT", "bound on a graceful shutdown", func(c *peerConfig) any { return &c.ShutdownTimeout }},
 		{"log-level", "MIROIR_LOG_LEVEL", "debug, info, warn or error", func(c *peerConfig) any { return &c.LogLevel }},
 		{"log-format", "MIROIR_LOG_FORMAT", "json or text", func(c *peerConfig) any { return &c.LogFormat }},
@@ -245,6 +260,11 @@ func (c peerConfig) validate() error {
 	}
 	if c.HoldTimeout <= 0 || c.ShutdownTimeout <= 0 || c.TaskRetention <= 0 {
 		bad("hold-timeout, shutdown-timeout and task-retention must be positive")
+	}
+	if c.RaftHeartbeatTimeout <= 0 || c.RaftElectionTimeout <= 0 || c.RaftLeaseTimeout <= 0 || c.RaftCommitTimeout <= 0 {
+		bad("raft-heartbeat-timeout, raft-election-timeout, raft-lease-timeout and raft-commit-timeout must be positive")
+	} else if c.RaftLeaseTimeout > c.RaftHeartbeatTimeout {
+		bad("raft-lease-timeout %v must not exceed raft-heartbeat-timeout %v", c.RaftLeaseTimeout, c.RaftHeartbeatTimeout)
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		bad("%v", err)

@@ -114,3 +114,25 @@ func TestBadEnvironmentValueNamesTheVariable(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestRaftTimersComeFromFileEnvironmentAndFlagsAndReachTheCluster(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "miroir.yaml")
+	yaml := "id: p1\nadmin_key: file-key-0123456789\nraft_heartbeat_timeout: 400ms\nraft_commit_timeout: 20ms\n"
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MIROIR_CONFIG": path, "MIROIR_RAFT_ELECTION_TIMEOUT": "300ms"}
+	cfg, err := loadWith(t, env, "--raft-lease-timeout", "200ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := clusterConfig(cfg, "127.0.0.1:7700")
+	if c.HeartbeatTimeout != 400*time.Millisecond || c.ElectionTimeout != 300*time.Millisecond ||
+		c.LeaderLeaseTimeout != 200*time.Millisecond || c.CommitTimeout != 20*time.Millisecond {
+		t.Fatalf("raft timers in the cluster config: %v %v %v %v", c.HeartbeatTimeout, c.ElectionTimeout, c.LeaderLeaseTimeout, c.CommitTimeout)
+	}
+	if _, err := loadWith(t, map[string]string{"MIROIR_ADMIN_KEY": "env-key-0123456789", "MIROIR_ID": "p1"},
+		"--raft-lease-timeout", "2s"); err == nil || !strings.Contains(err.Error(), "raft-lease-timeout") {
+		t.Fatalf("a lease longer than the heartbeat timeout: %v", err)
+	}
+}

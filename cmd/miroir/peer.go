@@ -81,7 +81,7 @@ func buildPeer(cfg peerConfig, ln net.Listener, logger *slog.Logger, tune []func
 		pcfg.DefaultShards = cfg.DefaultShards
 	}
 	cat := admin.NewCatalog(consensus{cl}, nil, plog)
-	px, err := proxy.New(pcfg, proxy.Deps{State: f, Catalog: cat}, plog, reg)
+	px, err := proxy.New(pcfg, proxy.Deps{State: proxyState{f, cl}, Catalog: cat}, plog, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +112,8 @@ func clusterConfig(cfg peerConfig, boundHTTP string) cluster.Config {
 	c.ClusterKey = cfg.ClusterKey
 	c.GossipEncrypt = cfg.GossipEncrypt
 	c.HoldTimeout = cfg.HoldTimeout
+	c.HeartbeatTimeout, c.ElectionTimeout = cfg.RaftHeartbeatTimeout, cfg.RaftElectionTimeout
+	c.LeaderLeaseTimeout, c.CommitTimeout = cfg.RaftLeaseTimeout, cfg.RaftCommitTimeout
 	c.Version = version
 	return c
 }
