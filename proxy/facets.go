@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"bytes"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,18 +32,19 @@ type facetValue struct {
 // JSON object whose member order is the list order, as Meilisearch's is.
 type facetList []facetValue
 
-func (l facetList) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 16*len(l)+2)
+func (l facetList) MarshalJSON() ([]byte, error) { return l.appendJSON(nil), nil }
+
+func (l facetList) appendJSON(b []byte) []byte {
 	b = append(b, '{')
 	for i, v := range l {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendQuote(b, v.Value)
+		b = appendString(b, v.Value)
 		b = append(b, ':')
 		b = strconv.AppendInt(b, v.Count, 10)
 	}
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 // facetFields is facetDistribution: fields in sorted order, each a facetList.
@@ -53,20 +53,19 @@ type facetFields struct {
 	values map[string]facetList
 }
 
-func (f facetFields) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (f facetFields) MarshalJSON() ([]byte, error) { return f.appendJSON(nil), nil }
+
+func (f facetFields) appendJSON(b []byte) []byte {
+	b = append(b, '{')
 	for i, name := range f.names {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.Write(strconv.AppendQuote(nil, name))
-		b.WriteByte(':')
-		v, _ := f.values[name].MarshalJSON()
-		b.Write(v)
+		b = appendString(b, name)
+		b = append(b, ':')
+		b = f.values[name].appendJSON(b)
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(b, '}')
 }
 
 // mergeFacetDistributions sums counts per value over the shards, then orders

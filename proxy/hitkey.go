@@ -157,26 +157,50 @@ func decodeID(s *scanner, id *idKey) error {
 }
 
 // decodeDetails reads the rules of _rankingScoreDetails, sorted by "order".
+// It runs once per merged head when the query has non-relevancy rules, so
+// it walks the object with plain loops (no callbacks).
 func decodeDetails(s *scanner, k *hitKey) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.i++
+		return nil
+	}
 	sorted := true
-	err := s.members(func(name []byte, _ int) (bool, error) {
+	for {
+		name, esc, err := s.str()
+		if err != nil {
+			return err
+		}
+		name = unquote(name, esc)
+		if err := s.expect(':'); err != nil {
+			return err
+		}
 		rv := rankValue{kind: ruleKind(name)}
 		if rv.kind == kindSort || rv.kind == kindGeo {
 			rv.asc = !bytes.HasSuffix(name, []byte(":desc"))
 		}
 		if err := decodeRule(s, &rv); err != nil {
-			return false, err
+			return err
 		}
 		if n := len(k.rules); n > 0 && k.rules[n-1].order > rv.order {
 			sorted = false
 		}
 		k.rules = append(k.rules, rv)
-		return true, nil
-	})
-	if err == nil && !sorted {
-		slices.SortFunc(k.rules, func(a, b rankValue) int { return a.order - b.order })
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			if !sorted {
+				slices.SortFunc(k.rules, func(a, b rankValue) int { return a.order - b.order })
+			}
+			return nil
+		default:
+			return errSyntax
+		}
 	}
-	return err
 }
 
 func ruleKind(name []byte) rankKind {
@@ -194,45 +218,74 @@ func ruleKind(name []byte) rankKind {
 // decodeRule reads one rule object: order plus score, value, distance or
 // similarity depending on the kind.
 func decodeRule(s *scanner, rv *rankValue) error {
-	return s.members(func(field []byte, _ int) (bool, error) {
-		var err error
-		switch string(field) {
-		case "order":
-			var f float64
-			f, _, err = s.number()
-			rv.order = int(f)
-		case "score":
-			if rv.kind == kindScore {
-				rv.num, _, err = s.number()
-				rv.vtype = valNumber
-				return true, err
-			}
-			_, err = s.skip()
-		case "similarity":
-			if rv.kind == kindVector {
-				rv.num, _, err = s.number()
-				rv.vtype = valNumber
-				return true, err
-			}
-			_, err = s.skip()
-		case "distance":
-			if s.peek() == 'n' {
-				_, err = s.skip()
-				return true, err
-			}
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		field, esc, err := s.str()
+		if err != nil {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		if err := decodeRuleField(s, rv, unquote(field, esc)); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+func decodeRuleField(s *scanner, rv *rankValue, field []byte) error {
+	var err error
+	switch string(field) {
+	case "order":
+		var f float64
+		f, _, err = s.number()
+		rv.order = int(f)
+	case "score":
+		if rv.kind == kindScore {
 			rv.num, _, err = s.number()
 			rv.vtype = valNumber
-		case "value":
-			if rv.kind != kindSort {
-				_, err = s.skip()
-				return true, err
-			}
-			err = decodeSortValue(s, rv)
-		default:
-			_, err = s.skip()
+			return err
 		}
-		return true, err
-	})
+		_, err = s.skip()
+	case "similarity":
+		if rv.kind == kindVector {
+			rv.num, _, err = s.number()
+			rv.vtype = valNumber
+			return err
+		}
+		_, err = s.skip()
+	case "distance":
+		if s.peek() == 'n' {
+			_, err = s.skip()
+			return err
+		}
+		rv.num, _, err = s.number()
+		rv.vtype = valNumber
+	case "value":
+		if rv.kind != kindSort {
+			_, err = s.skip()
+			return err
+		}
+		err = decodeSortValue(s, rv)
+	default:
+		_, err = s.skip()
+	}
+	return err
 }
 
 func decodeSortValue(s *scanner, rv *rankValue) error {

@@ -11,6 +11,10 @@ type source struct {
 	Fields   keyFields
 	Weight   float64 // federation weight; 0 means 1
 	Position int     // federated queriesPosition; 0 for plain searches
+	// meta, when set, is parseNodeSearch's record of each hit (parallel
+	// to Hits), made with strip: the merge then never scans a hit.
+	meta  []hitMeta
+	strip *stripSpec
 }
 
 // mergedHit is one hit of the merged list with where it came from.
@@ -19,6 +23,9 @@ type mergedHit struct {
 	Source int
 	// Score is the hit's _rankingScore times its source's weight.
 	Score float64
+	// meta and strip are the source's record of the hit, when it has one.
+	meta  *hitMeta
+	strip *stripSpec
 }
 
 // cursor is the decoded head of one source.
@@ -39,8 +46,28 @@ func (c *cursor) advance() error {
 		c.ok = false
 		return nil
 	}
+	if c.src.meta != nil && len(c.src.Fields.sorts) == 0 {
+		return c.advanceMeta()
+	}
 	if err := decodeHitKey(c.src.Hits[c.next], c.src.Fields, c.details, &c.key, &c.id); err != nil {
 		return err
+	}
+	c.next++
+	c.ok = true
+	return nil
+}
+
+// advanceMeta is advance over a source parsed by parseNodeSearch: the
+// values are already there, only the details of a head are decoded.
+func (c *cursor) advanceMeta() error {
+	m := &c.src.meta[c.next]
+	c.key.rules = c.key.rules[:0]
+	c.key.global, c.key.distinct, c.id = m.global, m.distinct, m.id
+	if c.details && m.details != nil {
+		s := scanner{b: m.details}
+		if err := decodeDetails(&s, &c.key); err != nil {
+			return err
+		}
 	}
 	c.next++
 	c.ok = true
@@ -79,7 +106,11 @@ func mergeHits(srcs []source, skip, take int, distinct bool) ([]mergedHit, error
 			if skip > 0 {
 				skip--
 			} else {
-				out = append(out, mergedHit{Hit: c.src.Hits[c.next-1], Source: best, Score: c.key.global * c.weight})
+				h := mergedHit{Hit: c.src.Hits[c.next-1], Source: best, Score: c.key.global * c.weight}
+				if c.src.meta != nil {
+					h.meta, h.strip = &c.src.meta[c.next-1], c.src.strip
+				}
+				out = append(out, h)
 			}
 		}
 		if err := c.advance(); err != nil {
@@ -95,9 +126,13 @@ func mergeHits(srcs []source, skip, take int, distinct bool) ([]mergedHit, error
 // details (most of a hit's ranking bytes) and stops early.
 func openCursors(srcs []source) ([]cursor, error) {
 	curs := make([]cursor, len(srcs))
+	// Room for a head's rules in one allocation (5-10 rules is typical).
+	const rulesPerHead = 10
+	slab := make([]rankValue, rulesPerHead*len(srcs))
 	scoreOnly := true
 	for i := range srcs {
 		curs[i] = cursor{src: &srcs[i], weight: srcs[i].Weight, details: true}
+		curs[i].key.rules = slab[i*rulesPerHead : i*rulesPerHead : (i+1)*rulesPerHead]
 		if curs[i].weight == 0 {
 			curs[i].weight = 1
 		}

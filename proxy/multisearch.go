@@ -34,11 +34,7 @@ func (p *Proxy) multiSearch(c echo.Context) error {
 	if req.Federation != nil {
 		return p.federatedSearch(c, req, tops)
 	}
-	type result struct {
-		IndexUID string `json:"indexUid"`
-		*searchResponse
-	}
-	results := make([]result, len(req.Queries))
+	out := []byte(`{"results":[`)
 	for i := range req.Queries {
 		resp, degraded, err := p.search(c.Request().Context(), tops[i], &req.Queries[i].SearchQuery)
 		if err != nil {
@@ -50,9 +46,14 @@ func (p *Proxy) multiSearch(c echo.Context) error {
 		if c.Request().Header.Get("Meili-Include-Metadata") == "true" {
 			resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: tops[i].index.UID, PrimaryKey: tops[i].index.PrimaryKey}
 		}
-		results[i] = result{IndexUID: req.Queries[i].IndexUID, searchResponse: resp}
+		if i > 0 {
+			out = append(out, ',')
+		}
+		if out, err = appendSearchResponse(out, resp, req.Queries[i].IndexUID); err != nil {
+			return meili.Errorf(meili.CodeInternal, "writing the merged answer: %v", err)
+		}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"results": results})
+	return writeJSON(c, http.StatusOK, append(out, "]}"...))
 }
 
 // authorizeIndex checks an API key's index list (the route guard checked
@@ -97,7 +98,7 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 		mq.Facets = facets.facetsFor(mq.IndexUID)
 		sp := planSearch(tops[i], p.opts.get(tops[i].index), &mq.SearchQuery)
 		sp.opt.Fields.distinct = fed.Distinct
-		parts, missing, err := p.scatterSearch(c.Request().Context(), tops[i], sp.node)
+		parts, missing, err := p.scatterSearch(c.Request().Context(), tops[i], sp)
 		if err != nil {
 			return err
 		}
@@ -109,7 +110,7 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 			weight = mq.FederationOptions.Weight
 		}
 		for _, part := range parts {
-			srcs = append(srcs, source{Hits: part.Hits, Fields: sp.opt.Fields, Weight: weight, Position: i})
+			srcs = append(srcs, source{Hits: part.Hits, Fields: sp.opt.Fields, Weight: weight, Position: i, meta: part.meta, strip: part.strip})
 			strips = append(strips, &sp.opt.Strip)
 			if part.EstimatedTotalHits != nil {
 				total += *part.EstimatedTotalHits
@@ -125,7 +126,7 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 	hits := make([][]byte, len(merged))
 	for i, m := range merged {
 		pos := srcs[m.Source].Position
-		h, err := stripHit(nil, m.Hit, strips[m.Source])
+		h, err := stripMerged(nil, &m, strips[m.Source])
 		if err != nil {
 			return meili.Errorf(meili.CodeInternal, "merging shard answers: %v", err)
 		}

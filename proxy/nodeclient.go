@@ -31,6 +31,10 @@ type nodeClient struct {
 
 	mu      sync.Mutex
 	suspect map[string]time.Time // node addr -> until
+
+	// bufs recycles the buffers search answers are built in (the search
+	// path's other per-call memory lives with its calls).
+	bufs bufPool
 }
 
 func newNodeClient(cfg Config) *nodeClient {

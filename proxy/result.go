@@ -16,11 +16,19 @@ type nodeSearchResult struct {
 	FacetStats         map[string]facetStat        `json:"facetStats"`
 	SemanticHitCount   *int64                      `json:"semanticHitCount"`
 	PerformanceDetails json.RawMessage             `json:"performanceDetails"`
+
+	// meta is parseNodeSearch's record of each hit, made with strip (nil
+	// when the answer was decoded by encoding/json).
+	meta  []hitMeta
+	strip *stripSpec
 }
 
-// searchResponse is the merged answer, in Meilisearch's field order.
+// searchResponse is the merged answer, in Meilisearch's field order. Its
+// hits stay the node's bytes until appendSearchResponse strips them into the
+// answer; MarshalJSON is appendSearchResponse.
 type searchResponse struct {
-	Hits               []json.RawMessage     `json:"hits"`
+	hits               []mergedHit
+	strip              *stripSpec
 	Query              string                `json:"query"`
 	ProcessingTimeMs   int64                 `json:"processingTimeMs"`
 	Limit              *int                  `json:"limit,omitempty"`
@@ -36,6 +44,8 @@ type searchResponse struct {
 	PerformanceDetails json.RawMessage       `json:"performanceDetails,omitempty"`
 	Metadata           *searchMetadata       `json:"metadata,omitempty"`
 }
+
+func (r *searchResponse) MarshalJSON() ([]byte, error) { return appendSearchResponse(nil, r, "") }
 
 // searchMetadata answers the Meili-Include-Metadata header.
 type searchMetadata struct {
@@ -82,18 +92,14 @@ type mergeOptions struct {
 func mergeSearch(parts []*nodeSearchResult, opt *mergeOptions) (*searchResponse, error) {
 	srcs := make([]source, len(parts))
 	for i, p := range parts {
-		srcs[i] = source{Hits: p.Hits, Fields: opt.Fields}
+		srcs[i] = source{Hits: p.Hits, Fields: opt.Fields, meta: p.meta, strip: p.strip}
 	}
 	skip, take := opt.Window.span(opt.MaxTotalHits)
 	merged, err := mergeHits(srcs, skip, take, opt.Distinct)
 	if err != nil {
 		return nil, err
 	}
-	hits, err := stripHits(merged, &opt.Strip)
-	if err != nil {
-		return nil, err
-	}
-	resp := &searchResponse{Hits: hits}
+	resp := &searchResponse{hits: merged, strip: &opt.Strip}
 	aggregate(resp, parts, opt)
 	if opt.Distinct && complete(parts) {
 		// Every node returned all its hits, so the distinct values across

@@ -48,35 +48,47 @@ func (s *scanner) expect(c byte) error {
 }
 
 // str reads a string and returns its raw content (between the quotes) and
-// whether it holds escapes (then unquote before comparing).
+// whether it holds escapes (then unquote before comparing). Short strings
+// (keys, words) are walked byte by byte; a long one jumps to its closing
+// quote with IndexByte and checks the bytes before it for backslashes.
 func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	if s.peek() != '"' {
 		return nil, false, errSyntax
 	}
-	s.i++
-	start := s.i
+	b := s.b
+	start := s.i + 1
+	i := start
 	for {
-		j := bytes.IndexByte(s.b[s.i:], '"')
-		if j < 0 {
+		j, end := i, min(i+16, len(b))
+		for j < end && b[j] != '"' && b[j] != '\\' {
+			j++
+		}
+		if j == end && j < len(b) {
+			q := bytes.IndexByte(b[j:], '"')
+			if q < 0 {
+				return nil, false, errSyntax
+			}
+			q += j
+			e := bytes.IndexByte(b[j:q], '\\')
+			if e < 0 {
+				s.i = q + 1
+				return b[start:q], escaped, nil
+			}
+			j += e
+		}
+		switch {
+		case j >= len(b):
+			return nil, false, errSyntax
+		case b[j] == '"':
+			s.i = j + 1
+			return b[start:j], escaped, nil
+		}
+		// A backslash: the next byte is escaped, whatever it is.
+		escaped = true
+		i = j + 2
+		if i > len(b) {
 			return nil, false, errSyntax
 		}
-		end := s.i + j
-		// Count the backslashes just before the quote: odd means escaped.
-		k := end - 1
-		for k >= start && s.b[k] == '\\' {
-			k--
-		}
-		if (end-1-k)%2 == 1 {
-			escaped = true
-			s.i = end + 1
-			continue
-		}
-		s.i = end + 1
-		raw = s.b[start:end]
-		if !escaped {
-			escaped = bytes.IndexByte(raw, '\\') >= 0
-		}
-		return raw, escaped, nil
 	}
 }
 

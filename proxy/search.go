@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -40,7 +41,7 @@ func (p *Proxy) searchIndex(c echo.Context) error {
 		resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: t.index.UID, PrimaryKey: t.index.PrimaryKey}
 	}
 	p.metrics.requests.WithLabelValues("search").Observe(time.Since(start).Seconds())
-	return c.JSON(http.StatusOK, resp)
+	return writeSearch(c, &p.nodes.bufs, resp)
 }
 
 func decodeSearch(c echo.Context) (*meili.SearchQuery, error) {
@@ -111,7 +112,7 @@ func planSearch(t *topology, o *indexOptions, q *meili.SearchQuery) *searchPlan 
 // search scatters q over one replica per shard and merges the answers.
 func (p *Proxy) search(ctx context.Context, t *topology, q *meili.SearchQuery) (*searchResponse, string, error) {
 	sp := planSearch(t, p.opts.get(t.index), q)
-	parts, missing, err := p.scatterSearch(ctx, t, sp.node)
+	parts, missing, err := p.scatterSearch(ctx, t, sp)
 	if err != nil {
 		return nil, "", err
 	}
@@ -129,9 +130,12 @@ func (p *Proxy) search(ctx context.Context, t *topology, q *meili.SearchQuery) (
 	return resp, degraded, nil
 }
 
-// scatterSearch sends nq to a covering set; a node answering for part of
-// its shards gets `_miroir_shard IN [...]` ANDed into its filter.
-func (p *Proxy) scatterSearch(ctx context.Context, t *topology, nq *meili.SearchQuery) ([]*nodeSearchResult, []int, error) {
+// scatterSearch sends the plan's node query to a covering set; a node
+// answering for part of its shards gets `_miroir_shard IN [...]` ANDed into
+// its filter. Each answer is read in one pass (parseNodeSearch) with the
+// plan's key fields and strip spec, which the merge must then use.
+func (p *Proxy) scatterSearch(ctx context.Context, t *topology, sp *searchPlan) ([]*nodeSearchResult, []int, error) {
+	nq := sp.node
 	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/search"
 	whole, err := json.Marshal(nq)
 	if err != nil {
@@ -147,11 +151,25 @@ func (p *Proxy) scatterSearch(ctx context.Context, t *topology, nq *meili.Search
 				return nil, err
 			}
 		}
-		var res nodeSearchResult
-		err := p.nodes.do(ctx, part.node.Addr, request{method: http.MethodPost, path: path, body: body}, &res)
+		raw, err := p.nodes.raw(ctx, part.node.Addr, request{method: http.MethodPost, path: path, body: body})
 		p.countCall("search", err)
-		return &res, err
+		if err != nil {
+			return nil, err
+		}
+		var res nodeSearchResult
+		if err := parseNodeSearch(raw, sp.opt.Fields, &sp.opt.Strip, nodeLimit(nq), &res); err != nil {
+			return nil, fmt.Errorf("%w: %s answered invalid JSON: %v", ErrNodeUnavailable, part.node.Addr, err)
+		}
+		return &res, nil
 	})
+}
+
+// nodeLimit is how many hits a node query asks for.
+func nodeLimit(nq *meili.SearchQuery) int {
+	if nq.HitsPerPage != nil {
+		return *nq.HitsPerPage
+	}
+	return nq.Limit
 }
 
 func (p *Proxy) countCall(op string, err error) {

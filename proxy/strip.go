@@ -81,13 +81,22 @@ func stripHits(hits []mergedHit, sp *stripSpec) ([]json.RawMessage, error) {
 	}
 	buf := make([]byte, 0, n)
 	out := make([]json.RawMessage, len(hits))
-	for i, h := range hits {
+	for i := range hits {
 		start := len(buf)
 		var err error
-		if buf, err = stripHit(buf, h.Hit, sp); err != nil {
+		if buf, err = stripMerged(buf, &hits[i], sp); err != nil {
 			return nil, err
 		}
 		out[i] = buf[start:len(buf):len(buf)]
 	}
 	return out, nil
+}
+
+// stripMerged is stripHit for a merged hit: a copy of the bytes between the
+// dropped members when the hit's answer was parsed with sp.
+func stripMerged(dst []byte, h *mergedHit, sp *stripSpec) ([]byte, error) {
+	if h.meta != nil && h.strip == sp {
+		return spliceHit(dst, h.Hit, h.meta.drops), nil
+	}
+	return stripHit(dst, h.Hit, sp)
 }

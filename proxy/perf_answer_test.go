@@ -1,0 +1,173 @@
+package proxy
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// checkParsedAnswer compares parseNodeSearch with encoding/json and the
+// splice stripping with stripHit on one valid answer body.
+func checkParsedAnswer(t *testing.T, body []byte, f keyFields, sp *stripSpec) {
+	t.Helper()
+	var got nodeSearchResult
+	if err := parseNodeSearch(body, f, sp, 0, &got); err != nil {
+		t.Fatalf("parse %s: %v", body, err)
+	}
+	var want nodeSearchResult
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatalf("encoding/json %s: %v", body, err)
+	}
+	if len(got.Hits) != len(want.Hits) {
+		t.Fatalf("%d hits, encoding/json says %d", len(got.Hits), len(want.Hits))
+	}
+	for i := range got.Hits {
+		checkParsedHit(t, got.Hits[i], &got.meta[i], f, sp)
+	}
+	got.Hits, want.Hits, got.meta, got.strip = nil, nil, nil, nil
+	if len(got.PerformanceDetails) > 0 || len(want.PerformanceDetails) > 0 {
+		if !jsonEqual(got.PerformanceDetails, want.PerformanceDetails) {
+			t.Fatalf("performanceDetails %s, encoding/json says %s", got.PerformanceDetails, want.PerformanceDetails)
+		}
+	}
+	got.PerformanceDetails, want.PerformanceDetails = nil, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("answer %+v, encoding/json says %+v", got, want)
+	}
+}
+
+// checkParsedHit compares one hit's record with decodeHitKey and its
+// spliced stripping with stripHit.
+func checkParsedHit(t *testing.T, hit []byte, m *hitMeta, f keyFields, sp *stripSpec) {
+	t.Helper()
+	var k hitKey
+	var id idKey
+	if err := decodeHitKey(hit, f, true, &k, &id); err != nil {
+		// Only details the merge cannot read may fail, and then they fail
+		// when the merge decodes them from the record too.
+		var dk hitKey
+		s := scanner{b: m.details}
+		if m.details == nil || decodeDetails(&s, &dk) == nil {
+			t.Fatalf("decodeHitKey %s: %v; the parse took it", hit, err)
+		}
+		m = &hitMeta{global: k.global, id: id, distinct: k.distinct, drops: m.drops}
+	}
+	if m.global != k.global || !reflect.DeepEqual(m.id, id) || !bytes.Equal(m.distinct, k.distinct) {
+		t.Fatalf("hit %s: parsed score %v id %+v distinct %s; decodeHitKey %v %+v %s", hit, m.global, m.id, m.distinct, k.global, id, k.distinct)
+	}
+	if m.details != nil {
+		var dk hitKey
+		s := scanner{b: m.details}
+		if err := decodeDetails(&s, &dk); err != nil || !reflect.DeepEqual(dk.rules, k.rules) {
+			t.Fatalf("hit %s: details %s decode to %+v (%v), want %+v", hit, m.details, dk.rules, err, k.rules)
+		}
+	}
+	want, err := stripHit(nil, hit, sp)
+	if err != nil {
+		t.Fatalf("stripHit %s: %v", hit, err)
+	}
+	got := spliceHit(nil, hit, m.drops)
+	if !json.Valid(got) || !jsonEqual(got, want) {
+		t.Fatalf("hit %s:\nspliced  %s\nstripHit %s", hit, got, want)
+	}
+}
+
+// jsonEqual compares two JSON texts byte for byte after compaction.
+func jsonEqual(a, b []byte) bool {
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+func TestParseNodeSearchAgreesWithEncodingJSON(t *testing.T) {
+	bodies := []string{
+		`{"hits":[],"query":"","processingTimeMs":0,"limit":20,"offset":0,"estimatedTotalHits":0}`,
+		`{"hits":[{"id":1,"title":"a","_miroir_shard":3,"_miroir_version":9,"_rankingScore":0.5}],"query":"q\"x","processingTimeMs":12,"limit":20,"offset":0,"estimatedTotalHits":31}`,
+		`{"hits":[{"_miroir_shard":1,"id":"x\\y","_rankingScore":1,"_rankingScoreDetails":{"words":{"order":0,"score":1.0},"price:asc":{"order":1,"value":"a\"b"}}},{"id":-7,"_rankingScore":0.25}],"query":"film","processingTimeMs":1,"hitsPerPage":20,"page":1,"totalPages":3,"totalHits":50,"facetDistribution":{"genre":{"drama":3,"<b>":1}},"facetStats":{"year":{"min":1960,"max":2001.5}},"performanceDetails":{"search":"1ms"}}`,
+		`{"hits":[{"id":2,"title":"t","_formatted":{"id":"2","title":"<em>t</em>","_miroir_shard":"4","_miroir_version":"1"},"_matchesPosition":{"title":[{"start":0,"length":1}]},"_miroir_shard":4,"_rankingScore":0.9,"_rankingScoreDetails":{"words":{"order":0,"score":0.9}}}],"query":"t","processingTimeMs":3,"estimatedTotalHits":null,"semanticHitCount":2}`,
+		` { "hits" : [ { "_miroir_shard" : 2 , "id" : 5 , "genre" : [ "a" , { "b" : "}" } ] , "_rankingScore" : 0.125 } ] , "query" : "" } `,
+		`{"hits":[{"_miroir_shard":2},{},{"_rankingScore":0.5,"_miroir_version":1}],"processingTimeMs":1}`,
+	}
+	specs := []stripSpec{
+		{},
+		{keepScore: true, keepDetails: true},
+		{keepScore: true, extra: []string{"genre", "id"}},
+	}
+	fields := []keyFields{{primaryKey: "id"}, {primaryKey: "id", distinct: "genre"}, {}}
+	for _, b := range bodies {
+		for i := range specs {
+			for _, f := range fields {
+				checkParsedAnswer(t, []byte(b), f, &specs[i])
+			}
+		}
+	}
+}
+
+func TestParseNodeSearchRefusesTruncatedAnswers(t *testing.T) {
+	body := `{"hits":[{"id":1,"_rankingScore":0.5,"_rankingScoreDetails":{"words":{"order":0,"score":0.5}}}],"query":"a","estimatedTotalHits":1}`
+	for n := 0; n < len(body)-1; n++ {
+		var out nodeSearchResult
+		if err := parseNodeSearch([]byte(body[:n]), keyFields{primaryKey: "id"}, &stripSpec{}, 1, &out); err == nil {
+			t.Fatalf("truncated at %d (%q): no error", n, body[:n])
+		}
+	}
+}
+
+// refResponse is searchResponse as encoding/json wrote it before
+// appendSearchResponse: the reference for its bytes.
+type refResponse struct {
+	Hits               []json.RawMessage     `json:"hits"`
+	Query              string                `json:"query"`
+	ProcessingTimeMs   int64                 `json:"processingTimeMs"`
+	Limit              *int                  `json:"limit,omitempty"`
+	Offset             *int                  `json:"offset,omitempty"`
+	EstimatedTotalHits *int64                `json:"estimatedTotalHits,omitempty"`
+	HitsPerPage        *int                  `json:"hitsPerPage,omitempty"`
+	Page               *int                  `json:"page,omitempty"`
+	TotalPages         *int64                `json:"totalPages,omitempty"`
+	TotalHits          *int64                `json:"totalHits,omitempty"`
+	FacetDistribution  *facetFields          `json:"facetDistribution,omitempty"`
+	FacetStats         *map[string]facetStat `json:"facetStats,omitempty"`
+	SemanticHitCount   *int64                `json:"semanticHitCount,omitempty"`
+	PerformanceDetails json.RawMessage       `json:"performanceDetails,omitempty"`
+	Metadata           *searchMetadata       `json:"metadata,omitempty"`
+}
+
+func TestSearchResponseEncodesAsEncodingJSON(t *testing.T) {
+	total, page, pages, lim := int64(41), 2, int64(3), 20
+	stats := map[string]facetStat{"year": {Min: 1, Max: 2.5}}
+	sp := &stripSpec{}
+	hits := []mergedHit{{Hit: json.RawMessage(`{"id":1,"t":"b","_rankingScore":0.5}`)}, {Hit: json.RawMessage(`{"_miroir_shard":3,"id":2}`)}}
+	facets := &facetFields{names: []string{"g", "x<"}, values: map[string]facetList{"g": {{"b&", 2}, {"a\u0001", 1}}, "x<": {}}}
+	resp := &searchResponse{
+		hits: hits, strip: sp,
+		Query: "a <b> & \"c\" é \u2028", ProcessingTimeMs: 7, Page: &page, HitsPerPage: &page, TotalPages: &pages, TotalHits: &total,
+		FacetDistribution: facets, FacetStats: &stats, PerformanceDetails: json.RawMessage(`{"search":"1ms"}`),
+		Metadata: &searchMetadata{QueryUID: "u", IndexUID: "films", PrimaryKey: "id"},
+	}
+	ref := refResponse{
+		Hits:  []json.RawMessage{json.RawMessage(`{"id":1,"t":"b"}`), json.RawMessage(`{"id":2}`)},
+		Query: resp.Query, ProcessingTimeMs: 7, Page: &page, HitsPerPage: &page, TotalPages: &pages, TotalHits: &total,
+		FacetDistribution: facets, FacetStats: &stats, PerformanceDetails: resp.PerformanceDetails, Metadata: resp.Metadata,
+	}
+	check := func() {
+		t.Helper()
+		want, err := json.Marshal(&ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendSearchResponse(nil, resp, "")
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("got  %s (%v)\nwant %s", got, err, want)
+		}
+	}
+	check()
+	resp.Page, resp.HitsPerPage, resp.TotalPages, resp.TotalHits = nil, nil, nil, nil
+	resp.Limit, resp.Offset, resp.EstimatedTotalHits = &lim, &lim, &total
+	resp.FacetDistribution, resp.FacetStats, resp.PerformanceDetails, resp.Metadata = nil, nil, nil, nil
+	ref = refResponse{Hits: ref.Hits, Query: resp.Query, ProcessingTimeMs: 7, Limit: &lim, Offset: &lim, EstimatedTotalHits: &total}
+	check()
+}
