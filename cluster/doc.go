@@ -8,7 +8,12 @@
 //
 // # What it owns
 //
-//   - DataDir: raft.db (bolt: log + stable store) and snapshots/.
+//   - DataDir: raft.db (bolt: log + stable store), snapshots/, and
+//     gossip-peers.json, the gossip addresses of the peers seen alive: a
+//     restarted peer rejoins the raft servers its gossip does not see
+//     through them (at start and every 5 gossip probe intervals), so a
+//     seed started without --join finds the cluster again even after the
+//     others stopped gossiping to it.
 //   - Gossip meta (Meta: peer id, raft address, HTTP address, version,
 //     has-state and leaving flags; <= 512 bytes JSON).
 //   - The raft configuration: alive peers become voters (idempotently:
@@ -17,8 +22,8 @@
 //     meta because memberlist does not tell a leave from a failure) or when
 //     an operator calls RemovePeer. A peer that fails stays a voter.
 //   - The internal routes (Handler): POST /_miroir/internal/apply,
-//     /_miroir/internal/apply-many and /_miroir/internal/remove-peer,
-//     authenticated by X-Miroir-Cluster-Key.
+//     /_miroir/internal/apply-many, /_miroir/internal/remove-peer and
+//     /_miroir/internal/read-index, authenticated by X-Miroir-Cluster-Key.
 //
 // # Contracts
 //
@@ -41,6 +46,19 @@
 //     so retrying the same bytes is always safe, and Apply itself retries
 //     leadership loss within the hold. Applied.Response is the FSM's Apply
 //     value as JSON, identical locally and forwarded.
+//   - Internal calls to the leader (forwards, read index) end as soon as
+//     this peer's raft reports another leader or none (a raft observer):
+//     a paused leader keeps its connections open, and its callers would
+//     otherwise wait for ApplyTimeout. They are retried at the new leader
+//     within the hold, with the same bytes.
+//   - ReadIndex(ctx) is a linearizable read point: the leader checks its
+//     leadership with a quorum (VerifyLeader) and that an entry of its term
+//     committed, and answers its commit index; a follower asks the leader
+//     over /_miroir/internal/read-index. ReadBarrier is ReadIndex then
+//     WaitApplied. CommitIndex is the local commit index (no round trip).
+//     All three name the last command entry at or below the commit index,
+//     never a raft no-op or configuration entry the FSM does not apply, so
+//     WaitApplied on them never hangs after an election.
 //   - WaitApplied(ctx, index) returns once the local FSM applied index. The
 //     FSM is wrapped so every Apply/ApplyBatch/Restore notifies waiters;
 //     raft.AppliedIndex is not used because raft advances it before the FSM

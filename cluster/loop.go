@@ -8,10 +8,11 @@ import (
 	"github.com/hashicorp/raft"
 )
 
-// loop is the peer's one background goroutine: it bootstraps when
-// bootstrap-expect is met, tracks leadership, and while leader reconciles
-// gossip membership with the raft configuration on every membership event
-// and every ReconcileInterval.
+// loop is the peer's main background goroutine: it bootstraps when
+// bootstrap-expect is met, tracks leadership, remembers the peers' gossip
+// addresses (rejoin.go), and while leader reconciles gossip membership
+// with the raft configuration on every membership event and every
+// ReconcileInterval.
 func (p *Peer) loop(ctx context.Context, hasState bool) {
 	defer p.wg.Done()
 	needBootstrap := !hasState && p.cfg.BootstrapExpect > 0
@@ -29,6 +30,7 @@ func (p *Peer) loop(ctx context.Context, hasState bool) {
 			p.markHasState()
 			stateMarked = true
 		}
+		p.rememberMembers()
 		if leader {
 			p.reconcile(ctx)
 		}

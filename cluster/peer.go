@@ -32,6 +32,8 @@ type Peer struct {
 	// inflight holds the calls waiting on the leader; watchLeader ends
 	// them when the leader changes.
 	inflight *inflightCalls
+	// known remembers peers' gossip addresses under DataDir (set by Start).
+	known *knownPeers
 
 	// Set by Start, read-only afterwards until Close.
 	raft  *raft.Raft
@@ -130,6 +132,11 @@ func (p *Peer) start(ctx context.Context) error {
 		_ = p.closeStores()
 		return err
 	}
+	if p.known, err = loadKnownPeers(p.cfg.DataDir); err != nil {
+		_ = p.shutdownRaft()
+		_ = p.closeStores()
+		return fmt.Errorf("read remembered gossip peers: %w", err)
+	}
 	if err := p.openGossip(hasState); err != nil {
 		_ = p.shutdownRaft()
 		_ = p.closeStores()
@@ -144,9 +151,10 @@ func (p *Peer) start(ctx context.Context) error {
 		go p.fwd.run(loopCtx) // its calls end with loopCtx; waited for in stop
 	}
 	close(p.started)
-	p.wg.Add(2)
+	p.wg.Add(3)
 	go p.loop(loopCtx, hasState)
 	go p.watchLeader(loopCtx)
+	go p.rejoinLoop(loopCtx)
 	if err := p.join(ctx); err != nil {
 		_ = p.stop(false)
 		return err

@@ -228,6 +228,18 @@ func (c *Cluster) Restart(i int) *Node {
 	return c.start(cfg)
 }
 
+// RestartAsConfigured starts node i again on its data dir and addresses
+// with the join addresses it was first started with (none for the first
+// peer, the seed), as an operator re-running the same command line would.
+func (c *Cluster) RestartAsConfigured(i int) *Node {
+	c.t.Helper()
+	n := c.Node(i)
+	if n.live {
+		c.t.Fatalf("restart %s: still running", n.Config.PeerID)
+	}
+	return c.start(n.Config)
+}
+
 // AddPeer starts a new peer (bootstrap-expect 0 unless changed by
 // configure) that joins the live peers through gossip.
 func (c *Cluster) AddPeer(configure ...func(*cluster.Config)) *Node {
