@@ -89,8 +89,21 @@ type Config struct {
 	SnapshotRetain int
 
 	// HeartbeatTimeout, ElectionTimeout, LeaderLeaseTimeout and
-	// CommitTimeout are raft's timers. Defaults 1 s, 1 s, 500 ms, 50 ms
-	// (hashicorp/raft's production values).
+	// CommitTimeout are raft's timers. Defaults 500 ms, 500 ms, 500 ms,
+	// 50 ms. hashicorp/raft's own defaults (1 s, 1 s, 500 ms) are meant for
+	// WANs and noisy clouds; miroir's peers share a LAN, and DESIGN §12
+	// wants writes back within 3 s of losing the leader. A follower starts
+	// an election after 1-3 heartbeat timeouts without contact (raft
+	// re-arms a random 1-2x timer when the last contact is too recent),
+	// so at 1 s elections took 2-2.7 s in the chaos suite (3 and 5 peers)
+	// and writes resumed after 2.1-3.1 s; at 500 ms they take 0.8-1.1 s
+	// and writes resume after 1.0-1.3 s. The leader still heartbeats every
+	// HeartbeatTimeout/10 (50 ms), so a false election needs 10 lost
+	// heartbeats in a row, and pre-vote keeps a follower that merely
+	// stalled from deposing a healthy leader. The lease stays at raft's
+	// 500 ms: shorter would make a CPU-starved leader step down for
+	// nothing. Raise all three (serve --raft-*-timeout) on slow or
+	// overloaded networks.
 	HeartbeatTimeout   time.Duration
 	ElectionTimeout    time.Duration
 	LeaderLeaseTimeout time.Duration
@@ -161,8 +174,8 @@ func DefaultConfig() Config {
 		SnapshotInterval:     120 * time.Second,
 		TrailingLogs:         10240,
 		SnapshotRetain:       2,
-		HeartbeatTimeout:     time.Second,
-		ElectionTimeout:      time.Second,
+		HeartbeatTimeout:     500 * time.Millisecond,
+		ElectionTimeout:      500 * time.Millisecond,
 		LeaderLeaseTimeout:   500 * time.Millisecond,
 		CommitTimeout:        50 * time.Millisecond,
 		MaxAppendEntries:     256,
