@@ -50,9 +50,10 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 		wg.Wait()
 	}()
 	type result struct {
-		vs    []T
-		err   error
-		hedge bool
+		vs     []T
+		err    error
+		hedge  bool
+		failed []string // node ids a hedge failed on
 	}
 	ch := make(chan result, 2)
 	wg.Add(1)
@@ -61,51 +62,68 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 		v, err := r.call(ctx, part)
 		ch <- result{vs: []T{v}, err: err}
 	}()
-	timer := time.NewTimer(delay)
-	defer timer.Stop()
-	running, hedged := 1, false
+	// A hedge that fails (or cannot be planned yet) is tried again one
+	// delay later, avoiding the nodes it failed on, at most maxHedges times.
+	tick := time.NewTicker(delay)
+	defer tick.Stop()
+	running, hedges, inFlight := 1, 0, false
+	hedgeAvoid := map[string]bool{part.node.ID: true}
 	var primaryErr error
+	primaryDone := false
 	for running > 0 {
 		select {
 		case res := <-ch:
 			running--
 			switch {
 			case res.err == nil:
-				if hedged {
+				if hedges > 0 {
 					r.p.res.hedges.WithLabelValues(hedgeOutcome(res.hedge)).Inc()
 				}
 				if res.hedge {
 					r.p.nodes.markSuspect(part.node.Addr)
 				}
 				return res.vs, nil
-			case !res.hedge:
-				primaryErr = res.err
-				if !hedged || !retryable(res.err) {
+			case res.hedge:
+				inFlight = false
+				if ctx.Err() == nil {
+					r.p.log.Warn("hedged read failed", "node", part.node.ID, "shards", len(part.shards), "err", res.err)
+				}
+				for _, f := range res.failed {
+					hedgeAvoid[f] = true
+				}
+			default:
+				primaryErr, primaryDone = res.err, true
+				if !inFlight || !retryable(res.err) {
 					return nil, res.err
 				}
 			}
-		case <-timer.C:
-			alt, ok := r.alternative(part)
+		case <-tick.C:
+			if inFlight || primaryDone || hedges >= maxHedges {
+				continue
+			}
+			alt, ok := r.alternative(part, hedgeAvoid)
 			if !ok {
 				continue
 			}
-			hedged = true
+			hedges++
+			inFlight = true
 			running++
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				vs, err := r.all(ctx, alt)
-				ch <- result{vs: vs, err: err, hedge: true}
+				vs, failed, err := r.all(ctx, alt)
+				ch <- result{vs: vs, err: err, hedge: true, failed: failed}
 			}()
 		}
 	}
 	if primaryErr == nil {
-		// Only the hedge can end the loop last with an error while the
-		// primary already failed; keep the primary's error for the caller.
 		primaryErr = errors.New("proxy: hedged read failed")
 	}
 	return nil, primaryErr
 }
+
+// maxHedges bounds the hedges of one read part.
+const maxHedges = 2
 
 func hedgeOutcome(hedgeWon bool) string {
 	if hedgeWon {
@@ -114,14 +132,17 @@ func hedgeOutcome(hedgeWon bool) string {
 	return "lost"
 }
 
-// alternative covers part.shards without part's node (nor nodes that
-// failed this read); ok only when it covers every one of them.
-func (r *reader[T]) alternative(part readPart) ([]readPart, bool) {
-	avoid := make(map[string]bool, len(r.avoid)+1)
+// alternative covers part.shards without the nodes in skip (part's node
+// and those earlier hedges failed on) nor nodes that failed this read; ok
+// only when it covers every one of them.
+func (r *reader[T]) alternative(part readPart, skip map[string]bool) ([]readPart, bool) {
+	avoid := make(map[string]bool, len(r.avoid)+len(skip))
 	for id := range r.avoid {
 		avoid[id] = true
 	}
-	avoid[part.node.ID] = true
+	for id := range skip {
+		avoid[id] = true
+	}
 	plan := planRead(r.t, part.shards, r.rr+1, r.p.readable, avoid)
 	if len(plan.missing) > 0 || len(plan.parts) == 0 {
 		return nil, false
@@ -130,8 +151,8 @@ func (r *reader[T]) alternative(part readPart) ([]readPart, bool) {
 }
 
 // all calls every part concurrently (no further hedging) and succeeds only
-// when every one answered.
-func (r *reader[T]) all(ctx context.Context, parts []readPart) ([]T, error) {
+// when every one answered; else it names the nodes that did not.
+func (r *reader[T]) all(ctx context.Context, parts []readPart) ([]T, []string, error) {
 	out := make([]T, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
@@ -143,10 +164,16 @@ func (r *reader[T]) all(ctx context.Context, parts []readPart) ([]T, error) {
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	var failed []string
+	for i, err := range errs {
+		if err != nil {
+			failed = append(failed, parts[i].node.ID)
+		}
 	}
-	return out, nil
+	if err := errors.Join(errs...); err != nil {
+		return nil, failed, err
+	}
+	return out, nil, nil
 }
 
 // retryable reports whether another replica may answer where this one

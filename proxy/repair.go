@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -346,18 +347,25 @@ func (r *repairer) boundary(uid string) uint64 {
 	return b
 }
 
-// ensureIndex creates the physical index on n when it missed its creation.
+// ensureIndex prepares the physical index on n (created, `_miroir_shard`
+// filterable, the catalog's settings) when it missed that, as a node that
+// was down when the index was created has.
 func (r *repairer) ensureIndex(ctx context.Context, t *topology, n store.Node) error {
-	err := r.call(ctx, n, request{method: http.MethodGet, path: "/indexes/" + url.PathEscape(t.index.PhysicalName)}, nil)
-	if !isCode(err, meili.CodeIndexNotFound) {
+	var filterable json.RawMessage
+	err := r.call(ctx, n, request{method: http.MethodGet,
+		path: "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/settings/filterable-attributes"}, &filterable)
+	if err == nil && shardFilterable(filterable) {
+		return nil
+	}
+	if err != nil && !isCode(err, meili.CodeIndexNotFound) {
 		return err
 	}
-	nb := &nodeBatch{node: n, reqs: repairRequests(t)}
-	for _, res := range r.p.send(ctx, "repairIndex", []*nodeBatch{nb}) {
-		if res.err != nil {
-			return res.err
+	w := &repairWriter{r: r, n: n, t: t}
+	for _, req := range repairRequests(t) {
+		if err := w.do(ctx, req); err != nil {
+			return err
 		}
-		return r.waitNodeTask(ctx, n, res.taskUID)
 	}
-	return nil
+	r.p.log.Info("repair prepared an index on a node that missed it", "index", t.index.UID, "node", n.ID)
+	return w.wait(ctx)
 }

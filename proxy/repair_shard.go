@@ -48,6 +48,11 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 			st.material++
 		}
 	})
+	if unprepared(err) {
+		// The donor never received a document of this index (it is
+		// prepared before its first one): nothing to compare with.
+		return repairStats{}, nil
+	}
 	if err == nil {
 		err = w.flush(ctx)
 	}
@@ -75,6 +80,12 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 	r.p.res.repairDocs.WithLabelValues("copied").Add(float64(st.copied))
 	r.p.res.repairDocs.WithLabelValues("deleted").Add(float64(st.deleted))
 	return st, w.wait(ctx)
+}
+
+// unprepared reports whether a node answered as one that never got a
+// document of the index: no index, or `_miroir_shard` not filterable.
+func unprepared(err error) bool {
+	return isCode(err, meili.CodeIndexNotFound) || isCode(err, meili.CodeInvalidDocumentFilter)
 }
 
 // fetchPage is a node's documents/fetch answer.
@@ -277,6 +288,9 @@ func (r *repairer) repairSettings(ctx context.Context, t *topology, n, donor sto
 		return m, err
 	}
 	want, err := get(donor)
+	if unprepared(err) || (err == nil && !shardFilterable(want["filterableAttributes"])) {
+		return nil // an unprepared donor has nothing to teach
+	}
 	if err != nil {
 		return err
 	}
@@ -293,6 +307,19 @@ func (r *repairer) repairSettings(ctx context.Context, t *topology, n, donor sto
 	}
 	r.p.log.Info("repair copied settings", "index", t.index.UID, "node", n.ID, "from", donor.ID)
 	return w.wait(ctx)
+}
+
+// shardFilterable reports whether a filterableAttributes value names
+// `_miroir_shard`.
+func shardFilterable(raw json.RawMessage) bool {
+	var list []json.RawMessage
+	_ = json.Unmarshal(raw, &list)
+	for _, a := range list {
+		if string(a) == `"`+reservedShardField+`"` || bytes.Contains(a, []byte(`"`+reservedShardField+`"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *repairer) settingsOpen(uid string) bool {
