@@ -58,6 +58,15 @@ type Config struct {
 	TaskTimeout time.Duration
 	// PollInterval is the task polling interval (SDK waitForTask uses 50 ms).
 	PollInterval time.Duration
+	// PollTimeout bounds one task poll (a GET, safe to repeat elsewhere):
+	// a poll that lands on a paused peer is abandoned and the next one
+	// goes to another peer. Default 500 ms.
+	PollTimeout time.Duration
+	// HealthInterval is how often (and with what timeout) every peer's
+	// /health is probed; clients send new requests only to peers that
+	// answered, as behind a load balancer. 0 disables the probes (clients
+	// then pick any peer). Default 250 ms.
+	HealthInterval time.Duration
 }
 
 // DefaultConfig returns the defaults; Peers and keys must still be set.
@@ -66,6 +75,7 @@ func DefaultConfig() Config {
 		Clients: 4, Readers: 2, Seed: 1, Name: "chaos", DocIndexes: 2, MetaIndexes: 3, Doomed: true,
 		DoomAfter: 2 * time.Second, Mix: DataMix(), Batch: 4, Interval: 20 * time.Millisecond,
 		RequestTimeout: 3 * time.Second, TaskTimeout: 15 * time.Second, PollInterval: 50 * time.Millisecond,
+		PollTimeout: 500 * time.Millisecond, HealthInterval: 250 * time.Millisecond,
 	}
 }
 
@@ -78,7 +88,7 @@ func (c Config) Validate() error {
 		return errors.New("workload: Config.Clients must be >= 1")
 	case c.Batch < 1:
 		return errors.New("workload: Config.Batch must be >= 1")
-	case c.RequestTimeout <= 0 || c.TaskTimeout <= 0 || c.PollInterval <= 0:
+	case c.RequestTimeout <= 0 || c.TaskTimeout <= 0 || c.PollInterval <= 0 || c.PollTimeout <= 0:
 		return errors.New("workload: timeouts and poll interval must be > 0")
 	case c.Name == "":
 		return errors.New("workload: Config.Name is required")

@@ -44,7 +44,7 @@ func (c *client) waitTask(ctx context.Context, uid int64) (status, code string, 
 	for time.Now().Before(deadline) {
 		sm := c.pick()
 		call := c.w.h.Now()
-		rctx, cancel := c.w.reqCtx(ctx)
+		rctx, cancel := context.WithTimeout(ctx, c.w.cfg.PollTimeout)
 		t, gerr := sm.GetTask(rctx, uid)
 		cancel()
 		if gerr == nil {

@@ -24,6 +24,7 @@ type Workload struct {
 	nodes []string // ids of nodes some client tried to register
 
 	doomOnce sync.Once
+	health   health
 }
 
 // New builds the SDK clients; it sends nothing.
@@ -70,6 +71,13 @@ func (w *Workload) MetaIndexes() []string {
 // finished its current operation.
 func (w *Workload) Run(ctx context.Context) {
 	var wg sync.WaitGroup
+	pctx, stopProbe := context.WithCancel(ctx)
+	defer stopProbe()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		w.probe(pctx)
+	}()
 	for i := range w.cfg.Clients + w.readers() {
 		c := w.newClient(i + 1)
 		if i >= w.cfg.Clients {
@@ -105,12 +113,6 @@ func (w *Workload) readers() int {
 		return 0
 	}
 	return w.cfg.Readers
-}
-
-// peer picks the SDK client of a random peer.
-func (w *Workload) peer(rng *rand.Rand) (int, meilisearch.ServiceManager) {
-	i := rng.IntN(len(w.sdk))
-	return i, w.sdk[i]
 }
 
 // pick chooses a random peer for the client's next request and remembers
