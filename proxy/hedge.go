@@ -83,6 +83,11 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 					r.p.nodes.markSuspect(part.node.Addr)
 				}
 				return res.vs, nil
+			case res.hedge && !retryable(res.err):
+				// Other replicas answered with an error of their own (the
+				// index is gone, a bad filter): that is the answer; waiting
+				// for a hung node would not change it.
+				return nil, res.err
 			case res.hedge:
 				inFlight = false
 				if ctx.Err() == nil {
