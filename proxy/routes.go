@@ -12,6 +12,8 @@ import (
 // *meili.Error values; the group's echo error handler renders them.
 func (p *Proxy) Register(g *echo.Group) {
 	g.GET("/health", p.health)
+	// Document payloads kept by this peer for GET /tasks/{uid}/documents.
+	kept := newTaskDocsCache(p)
 	r := func(method, path, action string, h echo.HandlerFunc) {
 		g.Add(method, path, p.guard(action, h))
 	}
@@ -30,8 +32,8 @@ func (p *Proxy) Register(g *echo.Group) {
 	r(http.MethodPost, "/snapshots", "snapshots.create", p.nodeExport("snapshotCreation", "/snapshots"))
 	r(http.MethodPost, "/export", "export", p.export)
 
-	r(http.MethodPost, "/indexes/:uid/documents", "documents.add", p.addDocuments)
-	r(http.MethodPut, "/indexes/:uid/documents", "documents.add", p.addDocuments)
+	r(http.MethodPost, "/indexes/:uid/documents", "documents.add", kept.keep(p.addDocuments))
+	r(http.MethodPut, "/indexes/:uid/documents", "documents.add", kept.keep(p.addDocuments))
 	r(http.MethodGet, "/indexes/:uid/documents", "documents.get", p.browseDocuments)
 	r(http.MethodPost, "/indexes/:uid/documents/fetch", "documents.get", p.browseDocuments)
 	r(http.MethodGet, "/indexes/:uid/documents/:id", "documents.get", p.getDocument)
@@ -55,13 +57,13 @@ func (p *Proxy) Register(g *echo.Group) {
 
 	r(http.MethodGet, "/tasks", "tasks.get", p.listTasks)
 	r(http.MethodGet, "/tasks/:uid", "tasks.get", p.getTask)
-	r(http.MethodGet, "/tasks/:uid/documents", "tasks.get", p.getTaskDocuments)
+	r(http.MethodGet, "/tasks/:uid/documents", "tasks.get", p.taskDocuments(kept))
 	r(http.MethodPost, "/tasks/cancel", "tasks.cancel", p.cancelTasks)
 	r(http.MethodDelete, "/tasks", "tasks.delete", p.deleteTasks)
 	r(http.MethodGet, "/batches", "tasks.get", p.listBatches)
 	r(http.MethodGet, "/batches/:uid", "tasks.get", p.getBatch)
 	r(http.MethodGet, "/experimental-features", "experimental.get", p.getFeatures)
-	r(http.MethodPatch, "/experimental-features", "experimental.update", p.patchFeatures)
+	r(http.MethodPatch, "/experimental-features", "experimental.update", kept.featuresChanged(p.patchFeatures))
 	r(http.MethodGet, "/network", "network.get", p.getNetwork)
 	r(http.MethodPatch, "/network", "network.update", p.patchNetwork)
 
