@@ -75,6 +75,7 @@ func benchmarkMerge(b *testing.B, size, limit int, details bool) {
 	parts := parseBodies(b, benchBodies(3, size, details), opt, size)
 	var pool bufPool
 	b.ReportAllocs()
+	cpu := startCPU()
 	for b.Loop() {
 		resp, err := mergeSearch(parts, opt)
 		if err != nil || len(resp.hits) != limit {
@@ -86,6 +87,7 @@ func benchmarkMerge(b *testing.B, size, limit int, details bool) {
 		}
 		pool.put(buf)
 	}
+	cpu.report(b)
 }
 
 // BenchmarkMerge3x1000 merges 3 parsed node answers of 1,000 hits each into
@@ -112,12 +114,14 @@ func BenchmarkParseNodeAnswer1000(b *testing.B) {
 	opt := benchOptions(1000)
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
+	cpu := startCPU()
 	for b.Loop() {
 		var res nodeSearchResult
 		if err := parseNodeSearch(body, opt.Fields, &opt.Strip, 1000, &res); err != nil || len(res.Hits) != 1000 {
 			b.Fatal(err)
 		}
 	}
+	cpu.report(b)
 }
 
 // BenchmarkSearchAnswer is the peer's whole answer path from the bytes of 3
@@ -132,6 +136,7 @@ func BenchmarkSearchAnswer(b *testing.B) {
 		b.Run(fmt.Sprintf("hits=3x%d/path=one-pass", size), func(b *testing.B) {
 			var pool bufPool
 			b.ReportAllocs()
+			cpu := startCPU()
 			for b.Loop() {
 				parts := parseBodies(b, bodies, opt, size)
 				resp, err := mergeSearch(parts, opt)
@@ -144,9 +149,11 @@ func BenchmarkSearchAnswer(b *testing.B) {
 				}
 				pool.put(buf)
 			}
+			cpu.report(b)
 		})
 		b.Run(fmt.Sprintf("hits=3x%d/path=encoding-json", size), func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := startCPU()
 			for b.Loop() {
 				parts := make([]*nodeSearchResult, len(bodies))
 				for i, body := range bodies {
@@ -168,6 +175,7 @@ func BenchmarkSearchAnswer(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 }

@@ -49,7 +49,9 @@ func (p *Proxy) multiSearch(c echo.Context) error {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		if out, err = appendSearchResponse(out, resp, req.Queries[i].IndexUID); err != nil {
+		out, err = appendSearchResponse(out, resp, req.Queries[i].IndexUID)
+		p.nodes.bufs.release(resp.bodies) // copied into out
+		if err != nil {
 			return meili.Errorf(meili.CodeInternal, "writing the merged answer: %v", err)
 		}
 	}
@@ -91,6 +93,8 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 	}
 	var srcs []source
 	var strips []*stripSpec
+	var bodies [][]byte // the node answers, returned once the hits are copied
+	defer func() { p.nodes.bufs.release(bodies) }()
 	var total, took int64
 	for i := range req.Queries {
 		mq := req.Queries[i]
@@ -111,6 +115,9 @@ func (p *Proxy) federatedSearch(c echo.Context, req *meili.MultiSearchRequest, t
 		}
 		for _, part := range parts {
 			srcs = append(srcs, source{Hits: part.Hits, Fields: sp.opt.Fields, Weight: weight, Position: i, meta: part.meta, strip: part.strip})
+			if part.body != nil {
+				bodies = append(bodies, part.body)
+			}
 			strips = append(strips, &sp.opt.Strip)
 			if part.EstimatedTotalHits != nil {
 				total += *part.EstimatedTotalHits

@@ -32,8 +32,9 @@ type nodeClient struct {
 	mu      sync.Mutex
 	suspect map[string]time.Time // node addr -> until
 
-	// bufs recycles the buffers search answers are built in (the search
-	// path's other per-call memory lives with its calls).
+	// fast carries searches to plain-HTTP nodes; bufs recycles the
+	// buffers their answers are read into and the answers built from them.
+	fast *fastClient
 	bufs bufPool
 }
 
@@ -54,10 +55,38 @@ func newNodeClient(cfg Config) *nodeClient {
 		timeout:    cfg.NodeTimeout,
 		suspectFor: cfg.SuspectFor,
 		suspect:    map[string]time.Time{},
+		fast:       newFastClient(),
 	}
 }
 
-func (c *nodeClient) close() { c.http.CloseIdleConnections() }
+func (c *nodeClient) close() {
+	c.http.CloseIdleConnections()
+	c.fast.close()
+}
+
+// search posts a search body to a node and returns the 2xx answer in a
+// buffer of c.bufs (return it with c.bufs.put once nothing refers to it).
+// Errors are those of do. Plain-HTTP nodes are called with the fast
+// client, others through net/http.
+func (c *nodeClient) search(parent context.Context, addr, path string, body []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(parent, c.timeout)
+	defer cancel()
+	status, data, err := c.fast.post(ctx, addr, path, c.key, body, &c.bufs)
+	switch {
+	case errors.Is(err, errNotFast):
+		return c.raw(parent, addr, request{method: http.MethodPost, path: path, body: body})
+	case err != nil && parent.Err() != nil:
+		return nil, parent.Err() // the caller gave up: not the node's fault
+	case err != nil:
+		c.markSuspect(addr)
+		return nil, fmt.Errorf("%w: POST %s: %v", ErrNodeUnavailable, addr, err)
+	case status >= 300:
+		err := nodeError(status, data)
+		c.bufs.put(data)
+		return nil, err
+	}
+	return data, nil
+}
 
 // request is one call to a node.
 type request struct {

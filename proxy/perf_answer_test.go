@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -170,4 +171,26 @@ func TestSearchResponseEncodesAsEncodingJSON(t *testing.T) {
 	resp.FacetDistribution, resp.FacetStats, resp.PerformanceDetails, resp.Metadata = nil, nil, nil, nil
 	ref = refResponse{Hits: ref.Hits, Query: resp.Query, ProcessingTimeMs: 7, Limit: &lim, Offset: &lim, EstimatedTotalHits: &total}
 	check()
+}
+
+func TestScannerStrFindsTheClosingQuoteAtEveryOffset(t *testing.T) {
+	for n := 0; n < 90; n++ {
+		for esc := -1; esc < n; esc++ {
+			content := []byte(strings.Repeat("a", n))
+			if esc >= 0 {
+				content[esc] = '\\'
+				content = append(content[:esc+1], append([]byte{'"'}, content[esc+1:]...)...)
+			}
+			lit := `"` + string(content) + `",1`
+			s := scanner{b: []byte(lit)}
+			raw, escaped, err := s.str()
+			if err != nil || string(raw) != string(content) || escaped != (esc >= 0) || s.i != len(lit)-2 {
+				t.Fatalf("%q: raw %q escaped %v err %v at %d", lit, raw, escaped, err, s.i)
+			}
+			s = scanner{b: []byte(lit[:len(lit)-3])}
+			if _, _, err := s.str(); err == nil {
+				t.Fatalf("%q: unterminated string accepted", lit[:len(lit)-3])
+			}
+		}
+	}
 }

@@ -159,6 +159,13 @@ func (bp *bufPool) get(size int) []byte {
 	return make([]byte, 0, size)
 }
 
+// release puts every buffer of bs.
+func (bp *bufPool) release(bs [][]byte) {
+	for _, b := range bs {
+		bp.put(b)
+	}
+}
+
 // put returns b; the caller must not use it afterwards.
 func (bp *bufPool) put(b []byte) {
 	if cap(b) == 0 || cap(b) > maxPooled {

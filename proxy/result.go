@@ -18,9 +18,12 @@ type nodeSearchResult struct {
 	PerformanceDetails json.RawMessage             `json:"performanceDetails"`
 
 	// meta is parseNodeSearch's record of each hit, made with strip (nil
-	// when the answer was decoded by encoding/json).
+	// when the answer was decoded by encoding/json); body is the answer's
+	// bytes, which the hits are slices of (a buffer of the node client's
+	// pool, returned once the merged answer is written).
 	meta  []hitMeta
 	strip *stripSpec
+	body  []byte
 }
 
 // searchResponse is the merged answer, in Meilisearch's field order. Its
@@ -43,6 +46,10 @@ type searchResponse struct {
 	SemanticHitCount   *int64                `json:"semanticHitCount,omitempty"`
 	PerformanceDetails json.RawMessage       `json:"performanceDetails,omitempty"`
 	Metadata           *searchMetadata       `json:"metadata,omitempty"`
+
+	// bodies are the node answers the hits are slices of: return them to
+	// the pool after writing the answer, never before.
+	bodies [][]byte
 }
 
 func (r *searchResponse) MarshalJSON() ([]byte, error) { return appendSearchResponse(nil, r, "") }
@@ -91,15 +98,19 @@ type mergeOptions struct {
 // exactly once into the answer one Meilisearch holding all documents gives.
 func mergeSearch(parts []*nodeSearchResult, opt *mergeOptions) (*searchResponse, error) {
 	srcs := make([]source, len(parts))
+	var bodies [][]byte
 	for i, p := range parts {
 		srcs[i] = source{Hits: p.Hits, Fields: opt.Fields, meta: p.meta, strip: p.strip}
+		if p.body != nil {
+			bodies = append(bodies, p.body)
+		}
 	}
 	skip, take := opt.Window.span(opt.MaxTotalHits)
 	merged, err := mergeHits(srcs, skip, take, opt.Distinct)
 	if err != nil {
 		return nil, err
 	}
-	resp := &searchResponse{hits: merged, strip: &opt.Strip}
+	resp := &searchResponse{hits: merged, strip: &opt.Strip, bodies: bodies}
 	aggregate(resp, parts, opt)
 	if opt.Distinct && complete(parts) {
 		// Every node returned all its hits, so the distinct values across

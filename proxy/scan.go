@@ -2,8 +2,10 @@ package proxy
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"math/bits"
 	"strconv"
 )
 
@@ -48,9 +50,10 @@ func (s *scanner) expect(c byte) error {
 }
 
 // str reads a string and returns its raw content (between the quotes) and
-// whether it holds escapes (then unquote before comparing). Short strings
-// (keys, words) are walked byte by byte; a long one jumps to its closing
-// quote with IndexByte and checks the bytes before it for backslashes.
+// whether it holds escapes (then unquote before comparing). It looks at 8
+// bytes at a time for a quote or a backslash (stopAt); a long string jumps
+// to its closing quote with IndexByte and checks the bytes before it for
+// backslashes.
 func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	if s.peek() != '"' {
 		return nil, false, errSyntax
@@ -59,11 +62,8 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	start := s.i + 1
 	i := start
 	for {
-		j, end := i, min(i+16, len(b))
-		for j < end && b[j] != '"' && b[j] != '\\' {
-			j++
-		}
-		if j == end && j < len(b) {
+		j := stopAt(b, i, 32)
+		if j == i+32 {
 			q := bytes.IndexByte(b[j:], '"')
 			if q < 0 {
 				return nil, false, errSyntax
@@ -90,6 +90,35 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 			return nil, false, errSyntax
 		}
 	}
+}
+
+const (
+	swarOnes = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// stopAt returns the index of the first quote or backslash in b[i:i+limit],
+// i+limit when there is none within limit bytes, or len(b) at the end.
+func stopAt(b []byte, i, limit int) int {
+	end := min(i+limit, len(b))
+	for ; i+8 <= end; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q, bs := x^(swarOnes*'"'), x^(swarOnes*'\\')
+		// A byte of q or bs is zero where x holds a quote or a backslash;
+		// the lowest flagged byte is always a true one.
+		if m := ((q-swarOnes)&^q | (bs-swarOnes)&^bs) & swarHigh; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < end; i++ {
+		if b[i] == '"' || b[i] == '\\' {
+			return i
+		}
+	}
+	if end == len(b) {
+		return len(b)
+	}
+	return end
 }
 
 // unquote returns the decoded value of a string scanned by str.

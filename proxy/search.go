@@ -41,7 +41,9 @@ func (p *Proxy) searchIndex(c echo.Context) error {
 		resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: t.index.UID, PrimaryKey: t.index.PrimaryKey}
 	}
 	p.metrics.requests.WithLabelValues("search").Observe(time.Since(start).Seconds())
-	return writeSearch(c, &p.nodes.bufs, resp)
+	err = writeSearch(c, &p.nodes.bufs, resp)
+	p.nodes.bufs.release(resp.bodies)
+	return err
 }
 
 func decodeSearch(c echo.Context) (*meili.SearchQuery, error) {
@@ -151,13 +153,14 @@ func (p *Proxy) scatterSearch(ctx context.Context, t *topology, sp *searchPlan) 
 				return nil, err
 			}
 		}
-		raw, err := p.nodes.raw(ctx, part.node.Addr, request{method: http.MethodPost, path: path, body: body})
+		raw, err := p.nodes.search(ctx, part.node.Addr, path, body)
 		p.countCall("search", err)
 		if err != nil {
 			return nil, err
 		}
-		var res nodeSearchResult
+		res := nodeSearchResult{body: raw}
 		if err := parseNodeSearch(raw, sp.opt.Fields, &sp.opt.Strip, nodeLimit(nq), &res); err != nil {
+			p.nodes.bufs.put(raw)
 			return nil, fmt.Errorf("%w: %s answered invalid JSON: %v", ErrNodeUnavailable, part.node.Addr, err)
 		}
 		return &res, nil
