@@ -32,6 +32,7 @@ type searchFlags struct {
 	pairs      int
 	batch      int
 	singleOnly bool
+	noLatency  bool
 }
 
 func runSearch(ctx context.Context, env *benchEnv, args []string) ([]section, error) {
@@ -42,6 +43,7 @@ func runSearch(ctx context.Context, env *benchEnv, args []string) ([]section, er
 	fs.IntVar(&sf.pairs, "pairs", 20, "rounds of the query set for the paired overhead measurement")
 	fs.IntVar(&sf.batch, "batch", 1000, "documents per batch while loading")
 	fs.BoolVar(&sf.singleOnly, "single-only", false, "measure the single node only (no cluster)")
+	fs.BoolVar(&sf.noLatency, "overhead-only", false, "skip the closed-loop latency runs: only the paired overhead measurement (and its profile; -keep keeps perf.data)")
 	if err := env.parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -57,16 +59,20 @@ func runSearch(ctx context.Context, env *benchEnv, args []string) ([]section, er
 }
 
 func searchSections(ctx context.Context, env *benchEnv, docs [][]byte, sf searchFlags, concs []int) ([]section, error) {
-	single, err := env.startNode(ctx, "single")
-	if err != nil {
-		return nil, err
+	var targets []searchTarget
+	if !sf.noLatency {
+		single, err := env.startNode(ctx, "single")
+		if err != nil {
+			return nil, err
+		}
+		defer single.stop()
+		env.logf("loading %d documents into the single node", len(docs))
+		if _, err := loadCorpusInto(ctx, single.c, "packages", docs, sf.batch); err != nil {
+			return nil, err
+		}
+		targets = append(targets, searchTarget{name: "single node", c: single.c, uid: "packages", procs: []*proc{single.proc}})
 	}
-	defer single.stop()
-	env.logf("loading %d documents into the single node", len(docs))
-	if _, err := loadCorpusInto(ctx, single.c, "packages", docs, sf.batch); err != nil {
-		return nil, err
-	}
-	targets := []searchTarget{{name: "single node", c: single.c, uid: "packages", procs: []*proc{single.proc}}}
+	var err error
 	var cl *clusterProcs
 	note := ""
 	if !sf.singleOnly {
@@ -83,7 +89,10 @@ func searchSections(ctx context.Context, env *benchEnv, docs [][]byte, sf search
 			targets = append(targets, searchTarget{name: "miroir (1 peer, 3 nodes)", c: cl.peers[0].c, uid: "packages", procs: procs})
 		}
 	}
-	secs := measureSearch(ctx, env, targets, concs, sf.duration, note)
+	var secs []section
+	if !sf.noLatency {
+		secs = measureSearch(ctx, env, targets, concs, sf.duration, note)
+	}
 	if cl != nil {
 		ov, err := measureOverhead(ctx, env, cl, "packages", sf.pairs)
 		if err != nil {
