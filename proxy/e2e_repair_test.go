@@ -285,3 +285,29 @@ func TestShardWhoseReplicasAllMissedWritesIsRepairedWithoutLosingAny(t *testing.
 		}
 	}
 }
+
+func TestNodeThatFailsAWriteStopsServingReadsUntilRepaired(t *testing.T) {
+	// The health checker never fails a node here: only the failed write
+	// can take n2 out of reads.
+	fc := startFaultyCluster(t, []int{2}, 2, 4, func(c *proxy.Config) {
+		c.WriteQuorum, c.FailAfter = proxy.QuorumOne, 1000
+	})
+	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 20), 1))
+	fc.faults[1].down.Store(true)
+	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 20), 2))
+	waitFor(t, 10*time.Second, func() bool { return fc.nodeState("n2") == store.NodeRecovering })
+	if got := fc.counter("miroir_proxy_nodes_marked_recovering_total"); got != 1 {
+		t.Fatalf("%v marks committed, want 1", got)
+	}
+	fc.faults[1].down.Store(false)
+	waitFor(t, 20*time.Second, func() bool { return fc.nodeState("n2") == store.NodeActive })
+	docs := nodeDocs(t, fc.engine[1])
+	if len(docs) != 20 {
+		t.Fatalf("repaired n2 holds %d documents, want 20", len(docs))
+	}
+	for id, v := range docs {
+		if v != 2 {
+			t.Fatalf("repaired n2 holds doc %d at v%d, want v2", id, v)
+		}
+	}
+}

@@ -1,11 +1,13 @@
 package proxy
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/miroir-search/miroir/meili"
 	"github.com/miroir-search/miroir/store"
 )
 
@@ -158,5 +160,82 @@ func TestFoldNodeTasksAggregatesStatuses(t *testing.T) {
 	f := foldNodeTasks(withFailedNode, nodes, nil, map[nodeTaskKey]nodeTask{{"a", 1}: nt(1, store.TaskSucceeded, 0)})
 	if f.status != store.TaskSucceeded {
 		t.Fatalf("a node declared failed must not hold a task open: %s", f.status)
+	}
+}
+
+func TestHedgeAlternativeCoversThePartsShardsExactlyOnceWithoutItsNode(t *testing.T) {
+	for _, groups := range []map[string]int{{"g1": 2}, {"g1": 3}, {"g1": 1, "g2": 1}, {"g1": 2, "g2": 2}} {
+		top := testTopology(t, 64, groups, 3)
+		p := &Proxy{cfg: DefaultConfig(), nodes: newNodeClient(DefaultConfig())}
+		r := &reader[int]{p: p, t: top, avoid: map[string]bool{}}
+		for rr := uint64(0); rr < 4; rr++ {
+			r.rr = rr
+			for _, part := range planRead(top, allShards(64), rr, p.readable, nil).parts {
+				alt, ok := r.alternative(part, map[string]bool{part.node.ID: true})
+				if !ok {
+					t.Fatalf("%v: no alternative for %s", groups, part.node.ID)
+				}
+				var seen []int
+				for _, a := range alt {
+					if a.node.ID == part.node.ID {
+						t.Fatalf("%v: the hedge of %s went to %s itself", groups, part.node.ID, a.node.ID)
+					}
+					if !a.restrict && len(a.shards) != heldBy(top, a.node.ID) {
+						t.Fatalf("%v: %s answers %d shards unrestricted", groups, a.node.ID, len(a.shards))
+					}
+					seen = append(seen, a.shards...)
+				}
+				slices.Sort(seen)
+				want := slices.Sorted(slices.Values(part.shards))
+				if !slices.Equal(seen, want) {
+					t.Fatalf("%v: hedge of %s covers %v, want %v", groups, part.node.ID, seen, want)
+				}
+			}
+		}
+	}
+}
+
+func heldBy(top *topology, id string) int {
+	for _, g := range top.place.groups {
+		if n, ok := g.held[id]; ok {
+			return n
+		}
+	}
+	return 0
+}
+
+func TestReadsSkipRecoveringNodesAndWritesReachThem(t *testing.T) {
+	p := &Proxy{cfg: DefaultConfig(), nodes: newNodeClient(DefaultConfig())}
+	for _, tc := range []struct {
+		state       store.NodeState
+		read, write bool
+	}{
+		{store.NodeActive, true, true},
+		{store.NodeRecovering, false, true},
+		{store.NodeFailed, false, false},
+		{store.NodeDraining, true, true},
+	} {
+		n := store.Node{ID: "n", Addr: "http://n", State: tc.state}
+		if p.readable(n) != tc.read || writable(n) != tc.write {
+			t.Fatalf("%s: readable %v writable %v, want %v %v", tc.state, p.readable(n), writable(n), tc.read, tc.write)
+		}
+	}
+}
+
+func TestRetryableCoversTransportFailuresAnd5xxAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{fmt.Errorf("%w: dial", ErrNodeUnavailable), true},
+		{context.DeadlineExceeded, true},
+		{&meili.Error{Status: 503, Code: "injected_error"}, true},
+		{&meili.Error{Status: 500, Code: meili.CodeInternal}, true},
+		{meili.Errorf(meili.CodeInvalidSearchFilter, "bad filter"), false},
+		{meili.Errorf(meili.CodeIndexNotFound, "gone"), false},
+	} {
+		if got := retryable(tc.err); got != tc.want {
+			t.Fatalf("retryable(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }
