@@ -60,7 +60,7 @@ type ClusterView struct {
 }
 
 func (s *Server) getCluster(c echo.Context) error {
-	if err := s.waitRead(c); err != nil {
+	if err := s.readAt(c, false); err != nil {
 		return err
 	}
 	st := s.deps.Consensus.Status()

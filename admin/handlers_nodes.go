@@ -146,7 +146,7 @@ func (s *Server) propose(c echo.Context, encode func() ([]byte, error)) (json.Ra
 	return applyResult(ap.Response)
 }
 
-// waitRead makes node reads current. By default, when the Consensus
+// waitRead makes node reads current (readCurrent). By default, when the Consensus
 // offers a read barrier (ReadBarrierer: raft ReadIndex, one leader round
 // trip, no log entry), the read is linearizable: a peer that lags or just
 // restarted never answers not-found for a node another peer already
@@ -155,9 +155,14 @@ func (s *Server) propose(c echo.Context, encode func() ([]byte, error)) (json.Ra
 // answers from the local FSM as it is. ?index=N (or the X-Miroir-Index
 // header) additionally waits until the local FSM applied N. Each wait is
 // bounded by ReadWaitTimeout; no reachable leader is 503 miroir_no_leader.
-func (s *Server) waitRead(c echo.Context) error {
+func (s *Server) waitRead(c echo.Context) error { return s.readAt(c, true) }
+
+// readAt is waitRead with the default chosen by the route: byDefault false
+// passes the barrier only on ?consistent=true (GET /_miroir/cluster, this
+// peer's own view, which must answer while quorum is lost).
+func (s *Server) readAt(c echo.Context, byDefault bool) error {
 	consistent := c.QueryParam("consistent")
-	if consistent != "false" {
+	if consistent == "true" || (byDefault && consistent != "false") {
 		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadWaitTimeout)
 		defer cancel()
 		if rb, ok := s.deps.Consensus.(ReadBarrierer); ok {

@@ -61,3 +61,11 @@ func TestNodeReadWithoutALeaderIsUnavailable(t *testing.T) {
 	s, _ := newBarrierServer(t, fmt.Errorf("read index: %w", admin.ErrNoLeader))
 	wantError(t, asAdmin(t, s, "GET", "/_miroir/nodes/n1", ""), 503, "miroir_no_leader")
 }
+
+func TestClusterViewAnswersWithoutTheReadBarrierUnlessAsked(t *testing.T) {
+	s, b := newBarrierServer(t, fmt.Errorf("read index: %w", admin.ErrNoLeader))
+	if r := asAdmin(t, s, "GET", "/_miroir/cluster", ""); r.status != 200 || b.calls.Load() != 0 {
+		t.Fatalf("GET /_miroir/cluster must show this peer's view even without a leader: %d %s (%d barrier calls)", r.status, r.raw, b.calls.Load())
+	}
+	wantError(t, asAdmin(t, s, "GET", "/_miroir/cluster?consistent=true", ""), 503, "miroir_no_leader")
+}
