@@ -129,7 +129,11 @@ func writeJSON(c echo.Context, status int, body []byte) error {
 			}
 		}
 	}
-	return c.Blob(status, echo.MIMEApplicationJSON, append(body, '\n'))
+	body = append(body, '\n')
+	// Sized, the answer goes out in one piece instead of chunks (a
+	// compressing middleware sets its own length).
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(status, echo.MIMEApplicationJSON, body)
 }
 
 // writeSearch sends one search answer, built in a pooled buffer.

@@ -17,14 +17,14 @@ func runAll(ctx context.Context, env *benchEnv, args []string) ([]section, error
 	mf := memoryFlags{}
 	fs := env.flags()
 	fs.StringVar(&skip, "skip", "", "measurements to skip, comma-separated (gobench,search,ingest,failover,memory,heap,scale)")
-	fs.DurationVar(&sf.duration, "duration", 5*time.Second, "length of one closed-loop search run")
+	fs.DurationVar(&sf.duration, "duration", 3*time.Second, "length of one closed-loop search run (and of each scaling search run)")
 	fs.IntVar(&sf.pairs, "pairs", 20, "rounds of the query set for the paired overhead measurement")
 	fs.StringVar(&inf.rf2, "rf2-args", "--default-rf 2", "extra `miroir serve` flags that make the replica group RF=2")
 	fs.IntVar(&ff.trials, "trials", 10, "leader kills")
-	fs.StringVar(&ff.tunedArgs, "tuned-args", "", "extra `miroir serve` flags for failover with tuned timeouts")
+	fs.StringVar(&ff.tunedArgs, "tuned-args", tunedRaftArgs, "extra `miroir serve` flags for failover with tuned timeouts (\"\": skipped)")
 	fs.IntVar(&mf.tasks, "tasks", 100000, "retained tasks for the memory figure")
 	fs.IntVar(&goCount, "gobench-count", 1, "-count of the package benchmarks")
-	fs.StringVar(&factors, "factors", "1,4", "corpus multiples for the scaling figure (16x = 1 M documents needs ~3 GB per node and minutes of ingest)")
+	fs.StringVar(&factors, "factors", "1,4,16", "corpus multiples for the scaling figure (16x = 1 M documents: ~4 GB per node, ~3 minutes of ingest)")
 	if err := env.parse(fs, args); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,11 @@ import (
 	"time"
 )
 
+// tunedRaftArgs is the tuned configuration measured next to the defaults
+// (500 ms each): raft notices a dead leader and elects sooner, at the cost
+// of spurious elections when a loaded machine delays heartbeats.
+const tunedRaftArgs = "--raft-heartbeat-timeout 300ms --raft-election-timeout 300ms --raft-lease-timeout 300ms"
+
 type failoverFlags struct {
 	trials    int
 	tunedArgs string
@@ -20,7 +25,7 @@ func runFailover(ctx context.Context, env *benchEnv, args []string) ([]section, 
 	var f failoverFlags
 	fs := env.flags()
 	fs.IntVar(&f.trials, "trials", 10, "leader kills per configuration")
-	fs.StringVar(&f.tunedArgs, "tuned-args", "", "extra `miroir serve` flags for a second configuration with tuned timeouts (none: skipped)")
+	fs.StringVar(&f.tunedArgs, "tuned-args", tunedRaftArgs, "extra `miroir serve` flags for a second configuration with tuned timeouts (\"\": skipped)")
 	if err := env.parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -29,7 +34,7 @@ func runFailover(ctx context.Context, env *benchEnv, args []string) ([]section, 
 
 func failoverSections(ctx context.Context, env *benchEnv, f failoverFlags) ([]section, error) {
 	start, load0 := time.Now(), loadAvg()
-	configs := []struct{ name, args string }{{"default timeouts", ""}}
+	configs := []struct{ name, args string }{{"default timeouts (500 ms)", ""}}
 	if f.tunedArgs != "" {
 		configs = append(configs, struct{ name, args string }{"tuned: " + f.tunedArgs, f.tunedArgs})
 	}
@@ -37,6 +42,12 @@ func failoverSections(ctx context.Context, env *benchEnv, f failoverFlags) ([]se
 	var notes []string
 	for _, c := range configs {
 		times, how, err := failoverTrials(ctx, env, strings.Fields(c.args), f.trials)
+		if err != nil && c.args != "" && len(rows) > 0 {
+			// The tuned flags may not exist in the binary measured (-ref):
+			// keep the default figures.
+			notes = append(notes, fmt.Sprintf("- %s: not measured: %s", c.name, firstLine(err)))
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
