@@ -34,6 +34,8 @@ type Peer struct {
 	inflight *inflightCalls
 	// known remembers peers' gossip addresses under DataDir (set by Start).
 	known *knownPeers
+	// reads coalesces concurrent ReadIndex calls into leader round trips.
+	reads readRounds
 
 	// Set by Start, read-only afterwards until Close.
 	raft  *raft.Raft
@@ -249,6 +251,7 @@ func (p *Peer) stop(transfer bool) error {
 		}
 	}
 	errs := []error{p.shutdownRaft()}
+	p.reads.wg.Wait() // their holds end with p.closed, their raft calls with raft
 	if p.batch != nil {
 		<-p.batch.stopped // raft's shutdown resolved its entries
 	}

@@ -30,17 +30,40 @@ type wireReadIndex struct {
 // fails with ErrNoLeader. The index never points at an entry the FSM does
 // not apply (raft no-op and configuration entries), so WaitApplied
 // always reaches it.
+//
+// Concurrent calls share rounds: a call joins the next round to start, and
+// a round starts only once the previous one ended, so the round a call
+// waits for always began after the call did (which keeps it
+// linearizable) while a burst of reads costs one leader round trip per
+// round instead of one per read.
 func (p *Peer) ReadIndex(ctx context.Context) (uint64, error) {
 	if !p.isStarted() {
 		return 0, ErrClosed
 	}
-	var idx uint64
-	err := p.hold(ctx, func() error {
+	select {
+	case <-p.closed:
+		return 0, ErrClosed
+	default:
+	}
+	r := p.reads.join(p.runReadRound)
+	select {
+	case <-r.done:
+		return r.idx, r.err
+	case <-ctx.Done():
+		return 0, ctxErr(ctx, errors.New("read index round still running"))
+	}
+}
+
+// runReadRound obtains one read index for every caller of round r. It is
+// bounded by the hold (then ErrNoLeader) and ends with the peer.
+func (p *Peer) runReadRound(r *readRound) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.HoldTimeout+p.cfg.ApplyTimeout)
+	defer cancel()
+	r.err = p.hold(ctx, func() error {
 		var err error
-		idx, err = p.readIndexOnce(ctx)
+		r.idx, err = p.readIndexOnce(ctx)
 		return err
 	})
-	return idx, err
 }
 
 // ReadBarrier is ReadIndex followed by WaitApplied: when it returns nil,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +34,33 @@ func TestReadBarrierOnEveryPeerSeesAnAcknowledgedWrite(t *testing.T) {
 		}
 	}
 	c.EnsureSame(t)
+}
+
+// TestConcurrentReadBarriersEachSeeTheWritesAcknowledgedBeforeThem: calls
+// share leader round trips, and none of them may reuse a round that began
+// before it was called.
+func TestConcurrentReadBarriersEachSeeTheWritesAcknowledgedBeforeThem(t *testing.T) {
+	c := clustertest.MakeCluster(t, 3)
+	leader := c.WaitForLeader(t, leaderWait)
+	follower := c.Followers()[0]
+	for i := range 5 {
+		apply(t, leader, "k", fmt.Sprint(i))
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				if err := follower.Peer.ReadBarrier(ctx); err != nil {
+					t.Errorf("read barrier: %v", err)
+					return
+				}
+				if v, _ := follower.KV().Get("k"); v != fmt.Sprint(i) {
+					t.Errorf("after a read barrier the follower reads k=%q, want %d", v, i)
+				}
+			})
+		}
+		wg.Wait()
+	}
 }
 
 // TestReadBarrierAfterAnElectionDoesNotWaitForTheNoop: a new leader's
