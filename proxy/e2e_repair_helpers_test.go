@@ -141,7 +141,7 @@ func startFaultyCluster(t testing.TB, groups []int, rf, shards int, opts ...func
 	cfg := proxy.DefaultConfig()
 	cfg.MasterKey, cfg.NodeKey, cfg.DefaultShards = testMasterKey, testNodeKey, shards
 	cfg.NodeTimeout = 3 * time.Second
-	cfg.HealthInterval, cfg.FailAfter, cfg.RecoverAfter = 200*time.Millisecond, 3, 2
+	cfg.HealthInterval, cfg.FailAfter, cfg.RecoverAfter = 500*time.Millisecond, 3, 2
 	cfg.RepairInterval = 50 * time.Millisecond
 	for _, o := range opts {
 		o(&cfg)

@@ -19,7 +19,9 @@ import (
 )
 
 func TestSearchWithANodeAnswering503HalfTheTimeNeverFails(t *testing.T) {
-	fc := startFaultyCluster(t, []int{3}, 2, 16)
+	// The health checker never fails a node here: the reads alone must
+	// route around the flaky one.
+	fc := startFaultyCluster(t, []int{3}, 2, 16, func(c *proxy.Config) { c.FailAfter = 1000 })
 	ctx := context.Background()
 	idx := fc.client.Index("films")
 	fc.succeed(idx.AddDocuments(ctx, corpus(300), nil))
@@ -202,14 +204,14 @@ func TestNodeThatMissedAcknowledgedWritesIsRepairedAndNeverReadStale(t *testing.
 	acked.deleteSent(span(50, 60))
 	fc.write(http.MethodPost, "/indexes/docs/documents/delete-batch", string(ids))
 	acked.set(span(50, 60), deleted)
-	waitFor(t, 10*time.Second, func() bool { return fc.nodeState("n3") == store.NodeFailed })
+	waitFor(t, 30*time.Second, func() bool { return fc.nodeState("n3") == store.NodeFailed })
 
 	// n3 comes back: recovering, repaired, active.
 	fc.faults[2].down.Store(false)
-	waitFor(t, 20*time.Second, func() bool { return fc.nodeState("n3") == store.NodeActive })
+	waitFor(t, 60*time.Second, func() bool { return fc.nodeState("n3") == store.NodeActive })
 	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 10), 3))
 	acked.set(span(0, 10), 3)
-	waitFor(t, 20*time.Second, func() bool { return reads.Load() >= 200 })
+	waitFor(t, 60*time.Second, func() bool { return reads.Load() >= 200 })
 	close(stop)
 	wg.Wait()
 	if n := stale.Load(); n > 0 {
@@ -270,13 +272,13 @@ func TestShardWhoseReplicasAllMissedWritesIsRepairedWithoutLosingAny(t *testing.
 	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 50), 1))
 	fc.faults[1].down.Store(true)
 	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(50, 100), 1))
-	waitFor(t, 10*time.Second, func() bool { return fc.nodeState("n2") == store.NodeFailed })
+	waitFor(t, 30*time.Second, func() bool { return fc.nodeState("n2") == store.NodeFailed })
 	// n1 is suspected of a missed write too: no replica is trusted.
 	if err := fc.cat.SetNodeState(context.Background(), "n1", store.NodeRecovering); err != nil {
 		t.Fatal(err)
 	}
 	fc.faults[1].down.Store(false)
-	waitFor(t, 20*time.Second, func() bool {
+	waitFor(t, 60*time.Second, func() bool {
 		return fc.nodeState("n1") == store.NodeActive && fc.nodeState("n2") == store.NodeActive
 	})
 	for i, addr := range fc.engine {
@@ -295,12 +297,12 @@ func TestNodeThatFailsAWriteStopsServingReadsUntilRepaired(t *testing.T) {
 	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 20), 1))
 	fc.faults[1].down.Store(true)
 	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 20), 2))
-	waitFor(t, 10*time.Second, func() bool { return fc.nodeState("n2") == store.NodeRecovering })
+	waitFor(t, 30*time.Second, func() bool { return fc.nodeState("n2") == store.NodeRecovering })
 	if got := fc.counter("miroir_proxy_nodes_marked_recovering_total"); got != 1 {
 		t.Fatalf("%v marks committed, want 1", got)
 	}
 	fc.faults[1].down.Store(false)
-	waitFor(t, 20*time.Second, func() bool { return fc.nodeState("n2") == store.NodeActive })
+	waitFor(t, 60*time.Second, func() bool { return fc.nodeState("n2") == store.NodeActive })
 	docs := nodeDocs(t, fc.engine[1])
 	if len(docs) != 20 {
 		t.Fatalf("repaired n2 holds %d documents, want 20", len(docs))

@@ -148,7 +148,7 @@ func (r *reader[T]) alternative(part readPart, skip map[string]bool) ([]readPart
 	for id := range skip {
 		avoid[id] = true
 	}
-	plan := planRead(r.t, part.shards, r.rr+1, r.p.readable, avoid)
+	plan := planCovering(r.p, r.t, part.shards, r.rr+1, avoid)
 	if len(plan.missing) > 0 || len(plan.parts) == 0 {
 		return nil, false
 	}

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/miroir-search/miroir/meili"
+	"github.com/miroir-search/miroir/store"
 )
 
 // maxReadRounds bounds retries on other replicas within one read.
@@ -27,7 +28,7 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 	var gone, serverErr error
 	pending := shards
 	for round := 0; len(pending) > 0 && round < maxReadRounds; round++ {
-		plan := planRead(t, pending, r.rr, p.readable, r.avoid)
+		plan := planCovering(p, t, pending, r.rr, r.avoid)
 		missing = append(missing, plan.missing...)
 		answers, failed, lacking, err := runParts(ctx, r, plan.parts)
 		if err != nil {
@@ -59,6 +60,27 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 	}
 	slices.Sort(missing)
 	return out, missing, nil
+}
+
+// planCovering plans with readable, non-suspect replicas first and covers
+// the shards left over with suspect ones: suspicion (a recent failure, a
+// lost hedge) is a preference, never a reason to drop a shard that an
+// active replica may still answer.
+func planCovering(p *Proxy, t *topology, shards []int, rr uint64, avoid map[string]bool) readPlan {
+	plan := planRead(t, shards, rr, p.readable, avoid)
+	if len(plan.missing) == 0 {
+		return plan
+	}
+	rest := planRead(t, plan.missing, rr, servesReads, avoid)
+	plan.parts = append(plan.parts, rest.parts...)
+	plan.missing = rest.missing
+	return plan
+}
+
+// servesReads reports whether a node's state lets it serve reads (active
+// or draining), suspect or not.
+func servesReads(n store.Node) bool {
+	return n.State == store.NodeActive || n.State == store.NodeDraining
 }
 
 // failedPart is a part whose node could not answer, and why.
