@@ -53,13 +53,20 @@ func (e *benchEnv) corpus() ([][]byte, error) {
 
 // scaled returns factor copies of docs; copy k > 0 has "-k" appended to
 // every id, so the copies are distinct documents with the same text.
-func scaled(docs [][]byte, factor int) [][]byte {
-	if factor <= 1 {
+func scaled(docs [][]byte, factor int) [][]byte { return copiesOf(docs, 0, factor) }
+
+// copiesOf returns copies from to to-1 of docs (copy 0 is docs itself), so
+// a corpus grows from one multiple to the next without reloading.
+func copiesOf(docs [][]byte, from, to int) [][]byte {
+	if from == 0 && to <= 1 {
 		return docs
 	}
-	out := make([][]byte, 0, len(docs)*factor)
-	out = append(out, docs...)
-	for k := 1; k < factor; k++ {
+	out := make([][]byte, 0, len(docs)*max(to-from, 0))
+	for k := from; k < to; k++ {
+		if k == 0 {
+			out = append(out, docs...)
+			continue
+		}
 		suffix := fmt.Sprintf("-%d\"", k)
 		for _, d := range docs {
 			out = append(out, suffixID(d, suffix))

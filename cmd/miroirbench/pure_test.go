@@ -35,6 +35,25 @@ func TestScaledMakesDistinctIDs(t *testing.T) {
 	}
 }
 
+func TestCopiesGrowTheCorpusStepByStep(t *testing.T) {
+	docs := [][]byte{[]byte(`{"id":"a"}`), []byte(`{"id":"b"}`)}
+	var grown []string
+	prev := 0
+	for _, k := range []int{1, 4, 16} {
+		for _, d := range copiesOf(docs, prev, k) {
+			grown = append(grown, string(d))
+		}
+		prev = k
+	}
+	var whole []string
+	for _, d := range scaled(docs, 16) {
+		whole = append(whole, string(d))
+	}
+	if strings.Join(grown, ",") != strings.Join(whole, ",") {
+		t.Fatalf("grown %v\nwhole %v", grown, whole)
+	}
+}
+
 func TestNodeQueryMirrorsTheProxyPlan(t *testing.T) {
 	b, err := nodeQuery(`{"q":"x","offset":5,"limit":10,"sort":["name:asc"]}`)
 	if err != nil {
