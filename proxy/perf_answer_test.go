@@ -194,3 +194,27 @@ func TestScannerStrFindsTheClosingQuoteAtEveryOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestNextStructuralFindsTheFirstBraceBracketOrQuote(t *testing.T) {
+	for n := 0; n < 40; n++ {
+		for _, c := range []byte(`"{}[]`) {
+			for at := 0; at <= n; at++ {
+				// Fillers include near misses: 0x02|0x20 is a quote, 0x5c
+				// and 0x7c are one bit from the braces.
+				const filler = "a1:, ;z\x02\x5c\x7c\x00"
+				b := make([]byte, 0, n)
+				for i := 0; i < n; i++ {
+					b = append(b, filler[i%len(filler)])
+				}
+				want := len(b)
+				if at < n {
+					b[at] = c
+					want = at
+				}
+				if got := nextStructural(b, 0); got != want {
+					t.Fatalf("%q: %d, want %d", b, got, want)
+				}
+			}
+		}
+	}
+}

@@ -229,18 +229,19 @@ func (s *scanner) skip() ([]byte, error) {
 // nested value (digits, letters, spaces, punctuation) is stepped over.
 var structural = [256]bool{'"': true, '{': true, '[': true, '}': true, ']': true}
 
-// skipNested skips an object or array, jumping over strings with IndexByte so
-// long text fields cost little.
+// skipNested skips an object or array: it jumps 8 bytes at a time to the
+// next structural byte (nextStructural) and over strings with str, so long
+// text fields and runs of numbers cost little.
 func (s *scanner) skipNested() ([]byte, error) {
 	start := s.i
 	depth := 0
 	b := s.b
 	for i := s.i; i < len(b); i++ {
-		c := b[i]
-		if !structural[c] {
-			continue
+		i = nextStructural(b, i)
+		if i >= len(b) {
+			break
 		}
-		switch c {
+		switch b[i] {
 		case '"':
 			s.i = i
 			if _, _, err := s.str(); err != nil {
@@ -258,6 +259,26 @@ func (s *scanner) skipNested() ([]byte, error) {
 		}
 	}
 	return nil, errSyntax
+}
+
+// nextStructural returns the index of the first quote, brace or bracket in
+// b[i:], or len(b). A byte ORed with 0x20 is '{' only for '[' and '{', and
+// '}' only for ']' and '}'.
+func nextStructural(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		y := x | swarOnes*0x20
+		q, o, c := x^(swarOnes*'"'), y^(swarOnes*'{'), y^(swarOnes*'}')
+		if m := ((q-swarOnes)&^q | (o-swarOnes)&^o | (c-swarOnes)&^c) & swarHigh; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if structural[b[i]] {
+			return i
+		}
+	}
+	return len(b)
 }
 
 // members iterates an object's members. fn gets the unquoted key, the offset

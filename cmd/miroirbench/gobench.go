@@ -49,8 +49,11 @@ func goBenches() []goBench {
 			{"BenchmarkRegisterTasksConcurrent/batch=128/follower/proposers=64", "commits/s", 2000, false, ">= 2,000 registrations/s at 64 proposers"},
 		}},
 		{pkg: "./fsm/", pattern: "^BenchmarkApplyRegisterTask", benchtime: "1s"},
-		{pkg: "./proxy/", pattern: "^BenchmarkMerge", benchtime: "1s", budgets: []budget{
+		// Merge (parsed answers -> client bytes), the one pass over a node
+		// answer, and the whole answer path against encoding/json.
+		{pkg: "./proxy/", pattern: "^Benchmark(Merge|ParseNodeAnswer|SearchAnswer)", benchtime: "1s", budgets: []budget{
 			{"BenchmarkMerge3x1000", "ns/op", 200000, true, "< 0.2 ms per merge of 3 x 1,000 hits"},
+			{"BenchmarkMerge3x1000", "cpu-ns/op", 200000, true, "< 0.2 ms of CPU per merge of 3 x 1,000 hits"},
 		}},
 		{pkg: "./proxy/", pattern: "^BenchmarkSearch(Direct|ThroughProxy)$", benchtime: "2s"},
 		{pkg: "./engine/index/", pattern: "^BenchmarkIndexCorpus$", benchtime: "1x", budgets: []budget{
