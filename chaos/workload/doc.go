@@ -15,4 +15,10 @@
 // with client-chosen uids and read back. In admin-only mode (before the data
 // path exists) the metadata operations are node registrations and reads on
 // the admin API.
+//
+// Every request goes to a random peer among those whose /health answered
+// the last probe (every HealthInterval, 250 ms), as behind a load balancer
+// with health checks; task polls give up after PollTimeout (500 ms) and the
+// next poll picks again. A paused peer thus costs a client at most one
+// request, and availability measures what the surviving peers serve.
 package workload
