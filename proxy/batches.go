@@ -61,6 +61,9 @@ func (p *Proxy) listBatches(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
+	}
 	var list store.TaskList
 	p.state.Read(func(s *store.State) { list = s.ListTasks(f, pg) })
 	out := struct {
@@ -82,6 +85,9 @@ func (p *Proxy) getBatch(c echo.Context) error {
 	uid, err := strconv.ParseUint(c.Param("uid"), 10, 64)
 	if err != nil {
 		return meili.Errorf(meili.Code("invalid_batch_uids"), "Invalid value in parameter `batchUid`: could not parse `%s` as a positive integer", c.Param("uid"))
+	}
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
 	}
 	var t store.Task
 	var ok bool

@@ -56,6 +56,9 @@ func (p *Proxy) listIndexes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
+	}
 	var all []store.Index
 	p.state.Read(func(s *store.State) { all = s.Indexes() })
 	results := []indexView{}
@@ -66,6 +69,9 @@ func (p *Proxy) listIndexes(c echo.Context) error {
 }
 
 func (p *Proxy) getIndex(c echo.Context) error {
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
+	}
 	idx, ok := p.resolveUID(c.Param("uid"))
 	if !ok {
 		return indexNotFound(c.Param("uid"))

@@ -22,6 +22,9 @@ func (p *Proxy) listKeys(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
+	}
 	var keys []store.Key
 	p.state.Read(func(s *store.State) { keys = s.Keys() })
 	results := []meili.Key{}
@@ -44,6 +47,9 @@ func (p *Proxy) findKey(uidOrKey string) (store.Key, error) {
 }
 
 func (p *Proxy) getKey(c echo.Context) error {
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
+	}
 	k, err := p.findKey(c.Param("key"))
 	if err != nil {
 		return err

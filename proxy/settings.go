@@ -38,6 +38,9 @@ func (p *Proxy) getSettings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.readBarrier(c.Request().Context()); err != nil {
+		return err
+	}
 	idx, ok := p.resolveUID(c.Param("uid"))
 	if !ok {
 		return indexNotFound(c.Param("uid"))
