@@ -252,8 +252,14 @@ func decodeRuleField(s *scanner, rv *rankValue, field []byte) error {
 	var err error
 	switch string(field) {
 	case "order":
+		// Orders are small integers: parsed as such, as floats only if not.
+		raw := s.numberRaw()
+		if n, ok := parseInt(raw); ok {
+			rv.order = int(n)
+			return nil
+		}
 		var f float64
-		f, _, err = s.number()
+		f, err = parseNumber(raw)
 		rv.order = int(f)
 	case "score":
 		if rv.kind == kindScore {

@@ -13,6 +13,12 @@ import (
 // score, and the full _rankingScoreDetails when details is set, sorted by
 // rank.
 func benchBodies(n, size int, details bool) [][]byte {
+	return benchBodiesSorted(n, size, details, false)
+}
+
+// benchBodiesSorted is benchBodies whose details start with a sort rule
+// ("size:asc"), so the merge must decode every head's details.
+func benchBodiesSorted(n, size int, details, sorted bool) [][]byte {
 	bodies := make([][]byte, n)
 	for s := 0; s < n; s++ {
 		hits := make([]json.RawMessage, size)
@@ -22,6 +28,12 @@ func benchBodies(n, size int, details bool) [][]byte {
 			hits[i] = json.RawMessage(fmt.Sprintf(`{"id":%d,"title":"Package number %d, a tool for searching text fast","description":"A longer description of the package that talks about many things, some of them relevant to the query","section":"utils","_miroir_shard":%d,"_miroir_version":7,"_rankingScore":%v,`+
 				`"_rankingScoreDetails":{"words":{"order":0,"matchingWords":2,"maxMatchingWords":2,"score":%v},"typo":{"order":1,"typoCount":0,"maxTypoCount":2,"score":1.0},"proximity":{"order":2,"score":0.875},"attribute":{"order":3,"attributeRankingOrderScore":1.0,"queryWordDistanceScore":0.9,"score":0.97},"exactness":{"order":4,"matchType":"noExactMatch","matchingWords":2,"maxMatchingWords":2,"score":0.333}}}`,
 				id, id, s, words, words))
+			if sorted {
+				rule := fmt.Sprintf(`"_rankingScoreDetails":{"size:asc":{"order":0,"value":%d},`, (id*7919)%500)
+				hits[i] = bytes.Replace(hits[i], []byte(`"_rankingScoreDetails":{`), []byte(rule), 1)
+				hits[i] = bytes.ReplaceAll(hits[i], []byte(`"order":`), []byte(`"order":1`))
+				hits[i] = bytes.Replace(hits[i], []byte(`"size:asc":{"order":10`), []byte(`"size:asc":{"order":0`), 1)
+			}
 		}
 		if !details {
 			for i, h := range hits {
@@ -70,9 +82,9 @@ func parseBodies(tb testing.TB, bodies [][]byte, opt *mergeOptions, limit int) [
 // answers already parsed by parseNodeSearch (their hit records made), then
 // the merged hits stripped and the answer written into a pooled buffer, as
 // the search route does.
-func benchmarkMerge(b *testing.B, size, limit int, details bool) {
+func benchmarkMerge(b *testing.B, size, limit int, details, sorted bool) {
 	opt := benchOptions(limit)
-	parts := parseBodies(b, benchBodies(3, size, details), opt, size)
+	parts := parseBodies(b, benchBodiesSorted(3, size, details, sorted), opt, size)
 	var pool bufPool
 	b.ReportAllocs()
 	cpu := startCPU()
@@ -95,17 +107,22 @@ func benchmarkMerge(b *testing.B, size, limit int, details bool) {
 // limit=1000).
 // Budget: 0.2 ms. The parse is BenchmarkParseNodeAnswer1000 (x3), the
 // whole path from node bytes to client bytes BenchmarkSearchAnswer.
-func BenchmarkMerge3x1000(b *testing.B) { benchmarkMerge(b, 1000, 1000, true) }
+func BenchmarkMerge3x1000(b *testing.B) { benchmarkMerge(b, 1000, 1000, true, false) }
 
 // BenchmarkMerge3x1000ScoreOnly is the same without details: what nodes
 // send for plain relevancy queries.
-func BenchmarkMerge3x1000ScoreOnly(b *testing.B) { benchmarkMerge(b, 1000, 1000, false) }
+func BenchmarkMerge3x1000ScoreOnly(b *testing.B) { benchmarkMerge(b, 1000, 1000, false, false) }
+
+// BenchmarkMerge3x1000Sorted is a query with a sort: the first rule is not
+// a relevancy rule, so the merge decodes every head's details and compares
+// rule by rule.
+func BenchmarkMerge3x1000Sorted(b *testing.B) { benchmarkMerge(b, 1000, 1000, true, true) }
 
 // BenchmarkMerge3x1000Limit20 takes 20 of 3 x 1,000: only the heads move.
-func BenchmarkMerge3x1000Limit20(b *testing.B) { benchmarkMerge(b, 1000, 20, true) }
+func BenchmarkMerge3x1000Limit20(b *testing.B) { benchmarkMerge(b, 1000, 20, true, false) }
 
 // BenchmarkMerge3x20 is the typical page: 3 nodes answering 20 hits each.
-func BenchmarkMerge3x20(b *testing.B) { benchmarkMerge(b, 20, 20, true) }
+func BenchmarkMerge3x20(b *testing.B) { benchmarkMerge(b, 20, 20, true, false) }
 
 // BenchmarkParseNodeAnswer1000 is the one pass over one node answer of
 // 1,000 hits with details.

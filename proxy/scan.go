@@ -32,8 +32,12 @@ func (s *scanner) ws() {
 	}
 }
 
-// peek returns the next non-space byte, or 0 at the end.
+// peek returns the next non-space byte, or 0 at the end. Nodes send
+// compact JSON, so the next byte is checked before any space is skipped.
 func (s *scanner) peek() byte {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return s.b[s.i]
+	}
 	s.ws()
 	if s.i < len(s.b) {
 		return s.b[s.i]
@@ -139,6 +143,25 @@ func unquote(raw []byte, escaped bool) []byte {
 
 // number reads a JSON number as float64 and returns its raw text too.
 func (s *scanner) number() (float64, []byte, error) {
+	raw := s.numberRaw()
+	f, err := parseNumber(raw)
+	return f, raw, err
+}
+
+// parseNumber parses the text of a JSON number.
+func parseNumber(raw []byte) (float64, error) {
+	if f, ok := fastFloat(raw); ok {
+		return f, nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil {
+		return 0, errSyntax
+	}
+	return f, nil
+}
+
+// numberRaw reads the text of a number without parsing it.
+func (s *scanner) numberRaw() []byte {
 	s.ws()
 	start := s.i
 	for s.i < len(s.b) {
@@ -149,15 +172,7 @@ func (s *scanner) number() (float64, []byte, error) {
 		}
 		break
 	}
-	raw := s.b[start:s.i]
-	if f, ok := fastFloat(raw); ok {
-		return f, raw, nil
-	}
-	f, err := strconv.ParseFloat(string(raw), 64)
-	if err != nil {
-		return 0, raw, errSyntax
-	}
-	return f, raw, nil
+	return s.b[start:s.i]
 }
 
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
