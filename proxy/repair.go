@@ -131,6 +131,11 @@ func (r *repairer) pass(ctx context.Context) {
 		if ctx.Err() != nil || time.Now().Before(r.retryAt[n.ID]) {
 			continue
 		}
+		if !r.p.probe(ctx, n) {
+			// Down again: the health checker fails it; try once it answers.
+			r.retryAt[n.ID] = time.Now().Add(r.p.cfg.RepairInterval)
+			continue
+		}
 		start := time.Now()
 		err := r.repairNode(ctx, n)
 		r.p.res.repairTime.Observe(time.Since(start).Seconds())
@@ -149,9 +154,6 @@ func (r *repairer) pass(ctx context.Context) {
 
 // repairNode makes n equal to healthy replicas, then commits it active.
 func (r *repairer) repairNode(ctx context.Context, n store.Node) error {
-	if !r.p.probe(ctx, n) {
-		return fmt.Errorf("node %s does not answer", n.ID)
-	}
 	r.p.log.Info("node repair started", "node", n.ID)
 	start := time.Now()
 	var copied, deleted int
