@@ -34,9 +34,10 @@ func writable(n store.Node) bool {
 
 // send delivers every batch concurrently; each node gets its requests in
 // order. It never fails fast: quorum is judged on all results. An active
-// node that could not take its batch (no answer, timeout, 5xx) may now
-// lack a write that succeeded elsewhere: it is marked recovering
-// (markMissed), so reads avoid it until it is repaired.
+// node that could not take its batch (no answer, timeout, 5xx) while
+// another node took its own may now lack a write that succeeded
+// elsewhere: it is marked recovering (markMissed), so reads avoid it
+// until it is repaired.
 func (p *Proxy) send(ctx context.Context, op string, batches []*nodeBatch) []batchResult {
 	out := make([]batchResult, len(batches))
 	var wg sync.WaitGroup
@@ -54,12 +55,19 @@ func (p *Proxy) send(ctx context.Context, op string, batches []*nodeBatch) []bat
 	}
 	wg.Wait()
 	var missed []store.Node
+	tookIt := false
 	for _, r := range out {
-		if r.err != nil && retryable(r.err) {
+		switch {
+		case r.err == nil:
+			tookIt = true
+		case retryable(r.err):
 			missed = append(missed, r.node)
 		}
 	}
-	if len(missed) > 0 {
+	if len(missed) > 0 && tookIt {
+		// Only when another node took the write: a write no node took
+		// leaves no replica behind (and a node error every replica
+		// answers must not take them all out of reads).
 		p.markMissed(missed)
 	}
 	return out

@@ -24,8 +24,8 @@ import (
 //     answer RecoverAfter probes in a row (it missed every write of its
 //     downtime, which writable() skipped);
 //   - active -> recovering: any peer's write fan-out (send) saw the node
-//     fail a batch (no answer, timeout, 5xx) while other replicas may have
-//     taken it. markMissed makes the node suspect on that peer at once and
+//     fail a batch (no answer, timeout, 5xx) while another node took its
+//     own. markMissed makes the node suspect on that peer at once and
 //     commits the state in the background, at most one commit per node in
 //     flight and only when the local state still says active, so a burst of
 //     failed writes costs one raft entry;
