@@ -60,12 +60,15 @@ import (
 // deletion).
 //
 // Copies race with concurrent writes: a copy of version v can land on the
-// target after a newer write w reached it. So a node is repaired in
-// passes: each pass recomputes B and compares everything again, and the
-// node goes back to active only after a pass that changed no document
-// below B (at most repairPasses passes per attempt; else the next attempt
-// starts over). A write that fails on the node during its repair is seen
-// by markMissed on this peer (missedAt) and restarts the passes.
+// target after a newer write w reached it. So once a shard's copies are
+// applied, the copied ids are read back from both replicas and those where
+// the donor is now ahead are copied again (verifyCopies, a few rounds).
+// And a node is repaired in passes: each pass recomputes B and compares
+// everything again, and the node goes back to active only after a pass
+// that changed no document below B and left no copy behind (at most
+// repairPasses passes per attempt; else the next attempt starts over). A
+// write that fails on the node during its repair is seen by markMissed on
+// this peer (missedAt) and makes the pass unclean.
 //
 // When every replica of a shard is recovering (a write failed on all of
 // them), none can be trusted to hold every acknowledged write: repair then

@@ -36,6 +36,7 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 		return st, err
 	}
 	w := &repairWriter{r: r, n: n, t: t, pk: pk}
+	copied := map[string]json.RawMessage{} // id -> raw primary key
 	err = r.browseShard(ctx, donor, t, shard, func(id string, d docSig, raw json.RawMessage) {
 		cur, ok := target[id]
 		delete(target, id)
@@ -43,6 +44,7 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 			return // equal, or a newer write reached n first
 		}
 		w.copy(raw)
+		copied[id] = d.rawID
 		st.copied++
 		if d.version < bound {
 			st.material++
@@ -79,7 +81,85 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 	}
 	r.p.res.repairDocs.WithLabelValues("copied").Add(float64(st.copied))
 	r.p.res.repairDocs.WithLabelValues("deleted").Add(float64(st.deleted))
-	return st, w.wait(ctx)
+	if err := w.wait(ctx); err != nil {
+		return st, err
+	}
+	again, err := r.verifyCopies(ctx, t, n, donor, w, copied)
+	st.material += again
+	return st, err
+}
+
+// verifyCopyRounds bounds the re-copies of documents that a concurrent
+// write changed while they were being copied.
+const verifyCopyRounds = 3
+
+// verifyCopies reads the copied documents back from both replicas once the
+// copies are applied: a write that reached n just before a copy of an
+// older version was overwritten by it, and the donor, which got the write
+// too, now holds a higher version. Those are copied again. It returns how
+// many still differ after the last round (they make the pass unclean).
+func (r *repairer) verifyCopies(ctx context.Context, t *topology, n, donor store.Node, w *repairWriter, ids map[string]json.RawMessage) (int, error) {
+	for round := 0; len(ids) > 0; round++ {
+		raws := make([]json.RawMessage, 0, len(ids))
+		for _, raw := range ids {
+			raws = append(raws, raw)
+		}
+		have, _, err := r.fetchIDs(ctx, n, t, raws)
+		if err != nil {
+			return 0, err
+		}
+		want, docs, err := r.fetchIDs(ctx, donor, t, raws)
+		if err != nil {
+			return 0, err
+		}
+		behind := map[string]json.RawMessage{}
+		for id, d := range want {
+			if cur, ok := have[id]; !ok || cur.version < d.version {
+				behind[id] = ids[id]
+			}
+		}
+		if len(behind) == 0 {
+			return 0, nil
+		}
+		if round == verifyCopyRounds {
+			return len(behind), nil
+		}
+		for id := range behind {
+			w.copy(docs[id])
+		}
+		if err := w.flush(ctx); err != nil {
+			return 0, err
+		}
+		if err := w.wait(ctx); err != nil {
+			return 0, err
+		}
+		ids = behind
+	}
+	return 0, nil
+}
+
+// fetchIDs reads the documents with the given primary keys from node: the
+// signature and raw body of each one it holds.
+func (r *repairer) fetchIDs(ctx context.Context, node store.Node, t *topology, rawIDs []json.RawMessage) (map[string]docSig, map[string]json.RawMessage, error) {
+	sigs, docs := map[string]docSig{}, map[string]json.RawMessage{}
+	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/documents/fetch"
+	for len(rawIDs) > 0 {
+		chunk := rawIDs[:min(len(rawIDs), repairPage)]
+		rawIDs = rawIDs[len(chunk):]
+		var page fetchPage
+		body := mustJSON(map[string]any{"ids": chunk, "limit": len(chunk)})
+		if err := r.call(ctx, node, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
+			return nil, nil, err
+		}
+		for _, raw := range page.Results {
+			id, sig, err := signDoc(raw, t.index.PrimaryKey)
+			if err != nil {
+				return nil, nil, err
+			}
+			sigs[id], docs[id] = sig, raw
+		}
+	}
+	return sigs, docs, nil
 }
 
 // unprepared reports whether a node answered as one that never got a
@@ -138,32 +218,18 @@ func signDoc(raw json.RawMessage, pk string) (string, docSig, error) {
 // absentOn returns the ids of candidates that node does not hold, asking
 // for exactly those ids (a browse under concurrent writes can skip one).
 func (r *repairer) absentOn(ctx context.Context, node store.Node, t *topology, ids []string, sigs map[string]docSig) ([]string, error) {
+	raws := make([]json.RawMessage, len(ids))
+	for i, id := range ids {
+		raws[i] = sigs[id].rawID
+	}
+	held, _, err := r.fetchIDs(ctx, node, t, raws)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	path := "/indexes/" + url.PathEscape(t.index.PhysicalName) + "/documents/fetch"
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), repairPage)]
-		ids = ids[len(chunk):]
-		raws := make([]json.RawMessage, len(chunk))
-		for i, id := range chunk {
-			raws[i] = sigs[id].rawID
-		}
-		var page fetchPage
-		body := mustJSON(map[string]any{"ids": raws, "limit": len(chunk)})
-		if err := r.call(ctx, node, request{method: http.MethodPost, path: path, body: body}, &page); err != nil {
-			return nil, err
-		}
-		held := map[string]bool{}
-		for _, raw := range page.Results {
-			id, _, err := signDoc(raw, t.index.PrimaryKey)
-			if err != nil {
-				return nil, err
-			}
-			held[id] = true
-		}
-		for _, id := range chunk {
-			if !held[id] {
-				out = append(out, id)
-			}
+	for _, id := range ids {
+		if _, ok := held[id]; !ok {
+			out = append(out, id)
 		}
 	}
 	return out, nil
