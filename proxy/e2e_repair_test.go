@@ -81,23 +81,37 @@ func versionedDocs(ids []int, v int) string {
 // succeeded; it returns after the task is acknowledged.
 func (fc *faultyCluster) write(method, path, body string) {
 	fc.t.Helper()
+	if err := fc.tryWrite(method, path, body); err != nil {
+		fc.t.Fatal(err)
+	}
+}
+
+// tryWrite is write for goroutines other than the test's: it returns
+// what went wrong.
+func (fc *faultyCluster) tryWrite(method, path, body string) error {
 	req, _ := http.NewRequest(method, fc.url+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+testMasterKey)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		fc.t.Fatal(err)
+		return err
 	}
 	raw, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusAccepted {
-		fc.t.Fatalf("%s %s: status %d: %s", method, path, resp.StatusCode, raw)
+		return fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, raw)
 	}
 	var info meilisearch.TaskInfo
 	if err := json.Unmarshal(raw, &info); err != nil {
-		fc.t.Fatal(err)
+		return err
 	}
-	fc.succeed(&info, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	task, err := fc.client.WaitForTask(ctx, info.TaskUID, 20*time.Millisecond)
+	if err != nil || task.Status != meilisearch.TaskStatusSucceeded {
+		return fmt.Errorf("task %d: %v %+v", info.TaskUID, err, task)
+	}
+	return nil
 }
 
 // ackedState is what every read must show: per id, the latest
@@ -207,10 +221,31 @@ func TestNodeThatMissedAcknowledgedWritesIsRepairedAndNeverReadStale(t *testing.
 	waitFor(t, 30*time.Second, func() bool { return fc.nodeState("n3") == store.NodeFailed })
 
 	// n3 comes back: recovering, repaired, active.
+	// n3 comes back and is repaired while the same documents keep being
+	// rewritten (copies race with those writes).
 	fc.faults[2].down.Store(false)
+	writing := make(chan error, 1)
+	stopWrites := make(chan struct{})
+	go func() {
+		for v := 3; ; v++ {
+			select {
+			case <-stopWrites:
+				writing <- nil
+				return
+			default:
+			}
+			if err := fc.tryWrite(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 10), v)); err != nil {
+				writing <- err
+				return
+			}
+			acked.set(span(0, 10), v)
+		}
+	}()
 	waitFor(t, 60*time.Second, func() bool { return fc.nodeState("n3") == store.NodeActive })
-	fc.write(http.MethodPost, "/indexes/docs/documents", versionedDocs(span(0, 10), 3))
-	acked.set(span(0, 10), 3)
+	close(stopWrites)
+	if err := <-writing; err != nil {
+		t.Fatalf("writing during the repair: %v", err)
+	}
 	waitFor(t, 60*time.Second, func() bool { return reads.Load() >= 200 })
 	close(stop)
 	wg.Wait()
