@@ -3,6 +3,7 @@ package proxy
 import (
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,24 +35,45 @@ func (p *Proxy) multiSearch(c echo.Context) error {
 	if req.Federation != nil {
 		return p.federatedSearch(c, req, tops)
 	}
-	out := []byte(`{"results":[`)
+	// The queries are independent: run them at once, answer in order.
+	type result struct {
+		resp     *searchResponse
+		degraded string
+		err      error
+	}
+	results := make([]result, len(req.Queries))
+	var wg sync.WaitGroup
 	for i := range req.Queries {
-		resp, degraded, err := p.search(c.Request().Context(), tops[i], &req.Queries[i].SearchQuery)
-		if err != nil {
-			return err
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &results[i]
+			r.resp, r.degraded, r.err = p.search(c.Request().Context(), tops[i], &req.Queries[i].SearchQuery)
+		}()
+	}
+	wg.Wait()
+	defer func() {
+		for _, r := range results {
+			if r.resp != nil {
+				p.nodes.bufs.release(r.resp.bodies)
+			}
 		}
-		if degraded != "" {
-			c.Response().Header().Set(HeaderDegraded, degraded)
+	}()
+	out := []byte(`{"results":[`)
+	for i, r := range results {
+		if r.err != nil {
+			return r.err
+		}
+		if r.degraded != "" {
+			c.Response().Header().Set(HeaderDegraded, r.degraded)
 		}
 		if c.Request().Header.Get("Meili-Include-Metadata") == "true" {
-			resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: tops[i].index.UID, PrimaryKey: tops[i].index.PrimaryKey}
+			r.resp.Metadata = &searchMetadata{QueryUID: newUUID(), IndexUID: tops[i].index.UID, PrimaryKey: tops[i].index.PrimaryKey}
 		}
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out, err = appendSearchResponse(out, resp, req.Queries[i].IndexUID)
-		p.nodes.bufs.release(resp.bodies) // copied into out
-		if err != nil {
+		if out, err = appendSearchResponse(out, r.resp, req.Queries[i].IndexUID); err != nil {
 			return meili.Errorf(meili.CodeInternal, "writing the merged answer: %v", err)
 		}
 	}
