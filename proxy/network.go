@@ -1,12 +1,15 @@
 package proxy
 
 import (
+	"cmp"
 	"context"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/miroir-search/miroir/meili"
+	"github.com/miroir-search/miroir/store"
 )
 
 // GET /network answers Meilisearch's unconfigured network, the same on
@@ -41,10 +44,15 @@ func (p *Proxy) patchNetwork(c echo.Context) error {
 }
 
 // featureEnabled reads an experimental flag. Flags live on the nodes
-// (features.go): the first live node that answers decides.
+// (features.go): the first live node that answers decides; nodes that just
+// failed a call are tried last.
 func (p *Proxy) featureEnabled(ctx context.Context, flag func(meili.ExperimentalFeatures) bool) (bool, error) {
 	var lastErr error
-	for _, n := range p.liveNodes() {
+	nodes := p.liveNodes()
+	slices.SortStableFunc(nodes, func(a, b store.Node) int {
+		return cmp.Compare(b2i(p.nodes.isSuspect(a.Addr)), b2i(p.nodes.isSuspect(b.Addr)))
+	})
+	for _, n := range nodes {
 		var f meili.ExperimentalFeatures
 		err := p.nodes.do(ctx, n.Addr, request{method: http.MethodGet, path: "/experimental-features"}, &f)
 		if err == nil {
@@ -59,4 +67,11 @@ func (p *Proxy) featureEnabled(ctx context.Context, flag func(meili.Experimental
 		return false, meili.Errorf(meili.CodeMiroirShardUnavailable, "No node answered; retry when the nodes are back.")
 	}
 	return false, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -51,6 +51,7 @@ type taskPayload struct {
 const (
 	taskDocsMaxBytes = 64 << 20
 	taskDocsFlagTTL  = time.Second
+	taskDocsFlagWait = 250 * time.Millisecond
 	taskDocsGrace    = 10 * time.Second
 )
 
@@ -58,18 +59,21 @@ func newTaskDocsCache(p *Proxy) *taskDocsCache {
 	return &taskDocsCache{p: p, entries: map[uint64]taskPayload{}}
 }
 
-// enabled reads the feature flag at most once per taskDocsFlagTTL.
+// enabled reads the feature flag at most once per taskDocsFlagTTL, with a
+// short timeout: it runs on the write path. A failed read keeps the last
+// value until the next period.
 func (tc *taskDocsCache) enabled(ctx context.Context) bool {
 	if at := tc.flagAt.Load(); at != 0 && time.Since(time.Unix(0, at)) < taskDocsFlagTTL {
 		return tc.flagOn.Load()
 	}
+	ctx, cancel := context.WithTimeout(ctx, taskDocsFlagWait)
+	defer cancel()
 	on, err := tc.p.featureEnabled(ctx, func(f meili.ExperimentalFeatures) bool { return f.GetTaskDocumentsRoute })
-	if err != nil {
-		return false
+	if err == nil {
+		tc.flagOn.Store(on)
 	}
-	tc.flagOn.Store(on)
 	tc.flagAt.Store(time.Now().UnixNano())
-	return on
+	return tc.flagOn.Load()
 }
 
 // featuresChanged wraps PATCH /experimental-features: the next write reads

@@ -9,6 +9,8 @@
 #   SKIP='Chat|Network' scripts/conformance-cluster.sh       # go test -skip
 #   TIMEOUT=30m KEEP=1 scripts/conformance-cluster.sh        # keep the logs and data dir
 #   MODE=serve scripts/conformance-cluster.sh         # 3 `miroir serve` + 3 `miroir node`
+#   NODE_OUT=/tmp/out-node scripts/conformance-cluster.sh   # also list the tests that pass
+#                                                     # there (scripts/conformance.sh's OUT) and fail here
 #
 # MODE=dev (default) starts `miroir dev` (3 peers, 3 engine nodes, RF 2, one
 # process) with master key "masterKey", the key the suite hard-codes.
@@ -170,3 +172,15 @@ while read -r t; do
 	if grep -qx "$t" "$OUT/crashed.txt"; then echo "  $t *"; else echo "  $t"; fi
 done <"$OUT/failed.txt"
 echo "passed=$P failed=$F skipped=$S (of $((P + F + S)) run; details in $OUT)"
+
+# The comparison issue 4 asks for: tests that pass on one node and fail here.
+if [[ -n "${NODE_OUT:-}" && -f "$NODE_OUT/passed.txt" ]]; then
+	diff=$(comm -12 "$NODE_OUT/passed.txt" "$OUT/failed.txt")
+	echo "pass on the node ($NODE_OUT), fail through the cluster: $(printf '%s' "$diff" | grep -c . || true)"
+	if [[ -n "$diff" ]]; then echo "$diff" | sed 's/^/  /'; fi
+	extra=$(comm -12 "$NODE_OUT/failed.txt" "$OUT/passed.txt")
+	if [[ -n "$extra" ]]; then
+		echo "fail on the node, pass through the cluster:"
+		echo "$extra" | sed 's/^/  /'
+	fi
+fi
