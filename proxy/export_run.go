@@ -24,6 +24,11 @@ type exporter struct {
 	p       *Proxy
 	mu      sync.Mutex
 	running bool
+	// Export tasks seen open, in uid order, and the first uid not seen yet:
+	// after the first tick only new tasks are read, not the whole list.
+	primed  bool
+	cursor  uint64
+	pending []uint64
 }
 
 func newExporter(p *Proxy) *exporter { return &exporter{p: p} }
@@ -54,18 +59,45 @@ func (e *exporter) tick(ctx context.Context, wg *sync.WaitGroup) {
 	}()
 }
 
+// next returns the oldest open export task; e.mu is held.
 func (e *exporter) next() (store.Task, bool) {
 	var out store.Task
 	var found bool
 	e.p.state.Read(func(s *store.State) {
-		for _, t := range s.OpenTasks() {
-			if t.Type == kindExport {
+		e.follow(s)
+		kept := e.pending[:0]
+		for _, uid := range e.pending {
+			t, ok := s.Task(uid)
+			if !ok || t.Status.Terminal() {
+				continue
+			}
+			kept = append(kept, uid)
+			if !found {
 				out, found = t, true
-				return
 			}
 		}
+		e.pending = kept
 	})
 	return out, found
+}
+
+// follow adds the export tasks registered since the last call to pending.
+func (e *exporter) follow(s *store.State) {
+	if !e.primed {
+		e.primed, e.cursor = true, s.NextTaskUID()
+		for _, t := range s.OpenTasks() {
+			if t.Type == kindExport {
+				e.pending = append(e.pending, t.UID)
+			}
+		}
+		return
+	}
+	for _, t := range s.TasksFrom(e.cursor, webhookScanMax) {
+		e.cursor = t.UID + 1
+		if t.Type == kindExport && !t.Status.Terminal() {
+			e.pending = append(e.pending, t.UID)
+		}
+	}
 }
 
 func (e *exporter) run(ctx context.Context, t store.Task) {

@@ -85,11 +85,18 @@ func (n *notifier) tick() {
 	}
 }
 
-// scan moves the cursor over s and returns what to deliver. The first
-// scan (and any scan without webhooks) only takes the current position, so
-// a new leader does not replay history.
+// scan moves the cursor over s and returns what to deliver. Without
+// webhooks it only forgets its position; the first scan with webhooks (a
+// new leader's, or after the first webhook is created) takes the current
+// position and the open tasks, so no history is replayed. Only that scan
+// reads the whole task list; later ones read the new tasks and the open
+// ones they saw.
 func (n *notifier) scan(s *store.State) delivery {
-	if !n.primed || s.WebhookCount() == 0 {
+	if s.WebhookCount() == 0 {
+		n.primed = false
+		return delivery{}
+	}
+	if !n.primed {
 		n.primed, n.next = true, s.NextTaskUID()
 		clear(n.open)
 		for _, t := range s.OpenTasks() {
