@@ -99,8 +99,10 @@ func decodeExport(raw []byte) (exportRequest, error) {
 			return req, exportErr("invalid_export_indexes_patterns", "Invalid value at `.indexes`: `%s` is not a valid index uid pattern.", pattern)
 		}
 	}
+	// No patterns means every index, as in Meilisearch; an empty object
+	// means none.
 	req.Indexes = in.Indexes
-	if len(req.Indexes) == 0 {
+	if req.Indexes == nil {
 		req.Indexes = map[string]exportOptions{"*": {}}
 	}
 	return req, nil
