@@ -16,17 +16,13 @@ import (
 
 // commitEffects commits the catalog change a task makes once every node
 // applied it, before the task is reported succeeded, so a client that saw
-// the task succeed reads the new catalog from any peer.
+// the task succeed reads the new catalog from any peer. An index deletion
+// is not here: it is committed with the task's success in one command
+// (succeeded), so the later of two deletions fails as in Meilisearch.
 func (p *Proxy) commitEffects(ctx context.Context, t store.Task, nodes map[string]store.Node) error {
 	switch t.Type {
 	case kindSettingsUpdate:
 		return p.commitSettings(ctx, t)
-	case kindIndexDeletion:
-		err := p.catalog.DeleteIndex(ctx, t.IndexUID)
-		if isCode(err, meili.CodeIndexNotFound) {
-			return nil
-		}
-		return err
 	case kindIndexUpdate:
 		var d struct {
 			PrimaryKey *string `json:"primaryKey"`
@@ -159,4 +155,17 @@ func (p *Proxy) deletionOpen(uid string) bool {
 		}
 	})
 	return open
+}
+
+// succeeded is the transition of a task every node finished. An index
+// deletion removes the catalog entry in the same command; when an earlier
+// deletion already removed it, the task fails with index_not_found (the
+// store decides, in log order, so two overlapping deletions never both
+// succeed).
+func succeeded(t store.Task, agg folded) store.TaskUpdate {
+	u := store.TaskUpdate{UID: t.UID, Status: store.TaskSucceeded, At: agg.at, Details: finalDetails(t, agg)}
+	if t.Type == kindIndexDeletion {
+		u.DeletesIndex, u.IndexGone = true, taskError(indexNotFound(t.IndexUID))
+	}
+	return u
 }

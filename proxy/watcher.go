@@ -196,7 +196,7 @@ func (p *Proxy) aggregate(ctx context.Context, t store.Task, nodes map[string]st
 		} else if err != nil {
 			return store.TaskUpdate{UID: t.UID, Status: store.TaskFailed, At: agg.at, Error: taskError(err)}, true
 		}
-		return store.TaskUpdate{UID: t.UID, Status: agg.status, At: agg.at, Details: finalDetails(t, agg)}, true
+		return succeeded(t, agg), true
 	}
 	return store.TaskUpdate{UID: t.UID, Status: agg.status, At: agg.at, Error: agg.err}, true
 }

@@ -13,6 +13,15 @@ type TaskUpdate struct {
 	At      time.Time       `json:"at,omitzero"`       // when it happened; zero = the command time
 	Details json.RawMessage `json:"details,omitempty"` // replaces the details when set
 	Error   *TaskError      `json:"error,omitempty"`   // set with status failed
+
+	// DeletesIndex makes a transition to succeeded also remove the task's
+	// index from the catalog, in the same command, so the deletion and the
+	// task's success are one atomic change (no retry can tell them apart).
+	// When the index is already gone, the task fails with IndexGone
+	// instead: an earlier deletion removed it, and Meilisearch, which runs
+	// an index's tasks in uid order, fails the later of two deletions.
+	DeletesIndex bool       `json:"deletesIndex,omitempty"`
+	IndexGone    *TaskError `json:"indexGone,omitempty"`
 }
 
 // ItemError is the failure of one item of a batched command; the other
@@ -64,6 +73,14 @@ func (s *State) updateTask(u TaskUpdate, at time.Time) error {
 	when := at
 	if !u.At.IsZero() {
 		when = utc(u.At)
+	}
+	if u.DeletesIndex && u.Status == TaskSucceeded {
+		if err := s.DeleteIndex(t.IndexUID); err != nil {
+			if u.IndexGone == nil {
+				return err
+			}
+			u.Status, u.Error = TaskFailed, u.IndexGone
+		}
 	}
 	next := transition(t, u, details, when)
 	s.tasks[i] = &next
