@@ -348,3 +348,31 @@ func TestNodeThatFailsAWriteStopsServingReadsUntilRepaired(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchOfAnIndexTheOtherReplicasLackDoesNotWaitForAHungNode(t *testing.T) {
+	fc := startFaultyCluster(t, []int{3}, 2, 16, func(c *proxy.Config) {
+		c.HedgeDelay, c.NodeTimeout, c.FailAfter = 50*time.Millisecond, time.Minute, 1000
+	})
+	ctx := context.Background()
+	idx := fc.client.Index("films")
+	fc.succeed(idx.AddDocuments(ctx, corpus(50), nil))
+	for _, i := range []int{0, 2} { // n1 and n3 lose the index (a deletion in flight)
+		node := meilisearch.New(fc.engine[i], meilisearch.WithAPIKey(testNodeKey))
+		info, err := node.DeleteIndex(ctx, "films")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := node.WaitForTask(ctx, info.TaskUID, 20*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fc.faults[1].block()
+	defer fc.faults[1].unblock()
+	quick, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	for i := range 3 {
+		if _, err := idx.Search(quick, "film", &meilisearch.SearchRequest{}); apiCode(err) != "index_not_found" {
+			t.Fatalf("search %d: %v, want index_not_found from the replicas that answered", i, err)
+		}
+	}
+}

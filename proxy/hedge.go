@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -28,6 +29,10 @@ type reader[T any] struct {
 	rr    uint64
 	avoid map[string]bool // read-only while a round runs
 	call  func(context.Context, readPart) (T, error)
+	// lacking: an earlier round's replicas answered index_not_found, so a
+	// part that stays silent past HedgeDelay with no replica left to hedge
+	// to is given up instead of waited for: the index is most likely gone.
+	lacking bool
 }
 
 // attempt calls part's node and, after HedgeDelay without an answer, an
@@ -107,6 +112,9 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 				continue
 			}
 			alt, ok := r.alternative(part, hedgeAvoid)
+			if !ok && r.lacking && !inFlight {
+				return nil, fmt.Errorf("%w: %s did not answer within the hedge delay", ErrNodeUnavailable, part.node.ID)
+			}
 			if !ok {
 				continue
 			}

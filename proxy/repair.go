@@ -8,7 +8,10 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/miroir-search/miroir/meili"
 	"github.com/miroir-search/miroir/store"
@@ -250,6 +253,12 @@ func (r *repairer) repairIndex(ctx context.Context, t *topology, n store.Node) (
 	if err := r.ensureIndex(ctx, t, n); err != nil {
 		return st, err
 	}
+	type job struct {
+		shard   int
+		donor   store.Node
+		trusted bool
+	}
+	var jobs []job
 	settingsDone := false
 	for _, shard := range shards {
 		donor, trusted, ok, err := r.donor(ctx, t, shard, n)
@@ -265,19 +274,35 @@ func (r *repairer) repairIndex(ctx context.Context, t *topology, n store.Node) (
 			}
 			settingsDone = true
 		}
-		b := bound
-		if !trusted {
-			b = 0 // no deletions, and copies do not make the pass unclean
-		}
-		s, err := r.repairShard(ctx, t, n, donor, shard, b)
-		if err != nil {
-			return st, fmt.Errorf("shard %d from %s: %w", shard, donor.ID, err)
-		}
-		st.add(s)
-		r.p.res.repairShard.Inc()
+		jobs = append(jobs, job{shard, donor, trusted})
 	}
-	return st, nil
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(repairConcurrency)
+	for _, j := range jobs {
+		g.Go(func() error {
+			b := bound
+			if !j.trusted {
+				b = 0 // no deletions, and copies do not make the pass unclean
+			}
+			s, err := r.repairShard(gctx, t, n, j.donor, j.shard, b)
+			if err != nil {
+				return fmt.Errorf("shard %d from %s: %w", j.shard, j.donor.ID, err)
+			}
+			mu.Lock()
+			st.add(s)
+			mu.Unlock()
+			r.p.res.repairShard.Inc()
+			return nil
+		})
+	}
+	err := g.Wait()
+	return st, err
 }
+
+// repairConcurrency is how many shards of an index one repair compares at
+// once (each shard is a few sequential calls to two nodes).
+const repairConcurrency = 4
 
 // ownedShards lists the shards of t that n owns in its group.
 func ownedShards(t *topology, n store.Node) []int {

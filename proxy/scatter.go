@@ -36,6 +36,7 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 		}
 		if lacking != nil && gone == nil {
 			gone = lacking
+			r.lacking = true
 		}
 		out = append(out, answers...)
 		pending = nil
