@@ -60,6 +60,15 @@ func (p *Proxy) authenticate(c echo.Context, action, index string) error {
 		return nil
 	}
 	g, err := p.grantFor(token, action, index)
+	if isCode(err, meili.CodeInvalidAPIKey) {
+		// The key may have been created or widened through another peer
+		// a moment ago: catch up with the cluster and look once more, so
+		// a key works on every peer as soon as its creation is answered.
+		// Only refusals pay this leader round trip, never valid keys.
+		if p.readBarrier(c.Request().Context()) == nil {
+			g, err = p.grantFor(token, action, index)
+		}
+	}
 	if err != nil {
 		return err
 	}
