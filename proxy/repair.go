@@ -8,7 +8,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -276,28 +275,28 @@ func (r *repairer) repairIndex(ctx context.Context, t *topology, n store.Node) (
 		}
 		jobs = append(jobs, job{shard, donor, trusted})
 	}
-	var mu sync.Mutex
+	diffs := make([]shardDiff, len(jobs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(repairConcurrency)
-	for _, j := range jobs {
+	for i, j := range jobs {
 		g.Go(func() error {
 			b := bound
 			if !j.trusted {
 				b = 0 // no deletions, and copies do not make the pass unclean
 			}
-			s, err := r.repairShard(gctx, t, n, j.donor, j.shard, b)
+			d, err := r.diffShard(gctx, t, n, j.donor, j.shard, b)
 			if err != nil {
 				return fmt.Errorf("shard %d from %s: %w", j.shard, j.donor.ID, err)
 			}
-			mu.Lock()
-			st.add(s)
-			mu.Unlock()
+			diffs[i] = d
 			r.p.res.repairShard.Inc()
 			return nil
 		})
 	}
-	err := g.Wait()
-	return st, err
+	if err := g.Wait(); err != nil {
+		return st, err
+	}
+	return r.applyDiffs(ctx, t, n, diffs)
 }
 
 // repairConcurrency is how many shards of an index one repair compares at

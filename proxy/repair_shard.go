@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,43 +23,45 @@ type docSig struct {
 	hash    uint64 // of the whole stored document
 }
 
-// repairShard makes n's replica of shard equal to donor's (see repair.go).
-func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.Node, shard int, bound uint64) (repairStats, error) {
-	var st repairStats
-	st.shards = 1
-	pk := t.index.PrimaryKey
+// shardDiff is what n's replica of one shard lacks against a donor's.
+type shardDiff struct {
+	donor    store.Node
+	copies   []json.RawMessage          // donor documents n lacks or holds older
+	copied   map[string]json.RawMessage // their ids -> raw primary keys
+	deletes  []json.RawMessage          // raw primary keys of documents to delete on n
+	material int                        // changes below the boundary
+}
+
+// diffShard compares n's replica of shard with donor's (see repair.go);
+// it changes nothing.
+func (r *repairer) diffShard(ctx context.Context, t *topology, n, donor store.Node, shard int, bound uint64) (shardDiff, error) {
+	d := shardDiff{donor: donor, copied: map[string]json.RawMessage{}}
 	target := map[string]docSig{}
 	err := r.browseShard(ctx, n, t, shard, func(id string, sig docSig, _ json.RawMessage) {
 		target[id] = sig
 	})
 	if err != nil {
-		return st, err
+		return d, err
 	}
-	w := &repairWriter{r: r, n: n, t: t, pk: pk}
-	copied := map[string]json.RawMessage{} // id -> raw primary key
-	err = r.browseShard(ctx, donor, t, shard, func(id string, d docSig, raw json.RawMessage) {
+	err = r.browseShard(ctx, donor, t, shard, func(id string, ds docSig, raw json.RawMessage) {
 		cur, ok := target[id]
 		delete(target, id)
-		if ok && (cur.version > d.version || (cur.version == d.version && cur.hash == d.hash)) {
+		if ok && (cur.version > ds.version || (cur.version == ds.version && cur.hash == ds.hash)) {
 			return // equal, or a newer write reached n first
 		}
-		w.copy(raw)
-		copied[id] = d.rawID
-		st.copied++
-		if d.version < bound {
-			st.material++
+		d.copies = append(d.copies, raw)
+		d.copied[id] = ds.rawID
+		if ds.version < bound {
+			d.material++
 		}
 	})
 	if unprepared(err) {
 		// The donor never received a document of this index (it is
 		// prepared before its first one): nothing to compare with.
-		return repairStats{}, nil
-	}
-	if err == nil {
-		err = w.flush(ctx)
+		return shardDiff{donor: donor}, nil
 	}
 	if err != nil {
-		return st, err
+		return d, err
 	}
 	var gone []string
 	for id, sig := range target {
@@ -68,13 +71,51 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 	}
 	gone, err = r.absentOn(ctx, donor, t, gone, target)
 	if err != nil {
-		return st, err
+		return d, err
 	}
 	for _, id := range gone {
-		w.remove(target[id].rawID)
+		d.deletes = append(d.deletes, target[id].rawID)
 	}
-	st.deleted += len(gone)
-	st.material += len(gone)
+	d.material += len(gone)
+	return d, nil
+}
+
+// applyDiffs writes the diffs of an index's shards to n as few node tasks
+// (a node runs an index's tasks one by one, so one task per shard made
+// repairs slow), waits for them, then verifies the copies per donor.
+func (r *repairer) applyDiffs(ctx context.Context, t *topology, n store.Node, diffs []shardDiff) (repairStats, error) {
+	var st repairStats
+	w := &repairWriter{r: r, n: n, t: t, pk: t.index.PrimaryKey}
+	byDonor := map[string]map[string]json.RawMessage{}
+	donors := map[string]store.Node{}
+	for _, d := range diffs {
+		st.shards++
+		st.material += d.material
+		for _, raw := range d.copies {
+			w.copy(raw)
+			if w.count >= repairPage {
+				if err := w.flush(ctx); err != nil {
+					return st, err
+				}
+			}
+		}
+		st.copied += len(d.copies)
+		if len(d.copied) > 0 {
+			if byDonor[d.donor.ID] == nil {
+				byDonor[d.donor.ID], donors[d.donor.ID] = map[string]json.RawMessage{}, d.donor
+			}
+			maps.Copy(byDonor[d.donor.ID], d.copied)
+		}
+	}
+	if err := w.flush(ctx); err != nil {
+		return st, err
+	}
+	for _, d := range diffs {
+		for _, id := range d.deletes {
+			w.remove(id)
+		}
+		st.deleted += len(d.deletes)
+	}
 	if err := w.flush(ctx); err != nil {
 		return st, err
 	}
@@ -83,9 +124,14 @@ func (r *repairer) repairShard(ctx context.Context, t *topology, n, donor store.
 	if err := w.wait(ctx); err != nil {
 		return st, err
 	}
-	again, err := r.verifyCopies(ctx, t, n, donor, w, copied)
-	st.material += again
-	return st, err
+	for id, ids := range byDonor {
+		again, err := r.verifyCopies(ctx, t, n, donors[id], w, ids)
+		if err != nil {
+			return st, err
+		}
+		st.material += again
+	}
+	return st, nil
 }
 
 // verifyCopyRounds bounds the re-copies of documents that a concurrent
