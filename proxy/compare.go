@@ -26,14 +26,20 @@ func compareKeys(a *hitKey, wa float64, posA int, ida *idKey, b *hitKey, wb floa
 // score, so when no sort, geo or vector rule is present (rules left empty by
 // the score-only decoder) comparing _rankingScore is exactly its comparison.
 func compareRules(a *hitKey, wa float64, b *hitKey, wb float64) int {
-	if len(a.rules) == 0 && len(b.rules) == 0 {
+	if len(a.rules) == 0 && len(b.rules) == 0 && !a.lazy.more && !b.lazy.more {
 		return cmpDesc(a.global*wa, b.global*wb, scoreEpsilon)
 	}
-	n := min(len(a.rules), len(b.rules))
-	for i := 0; i < n; i++ {
+	for i := 0; ; i++ {
+		a.ensure(i)
+		b.ensure(i)
+		if i >= len(a.rules) || i >= len(b.rules) {
+			break
+		}
 		x, y := &a.rules[i], &b.rules[i]
 		if !comparable(x, y) {
 			// Not comparable: more remaining rules wins, then the global score.
+			a.decodeAll()
+			b.decodeAll()
 			if c := (len(b.rules) - i) - (len(a.rules) - i); c != 0 {
 				return c
 			}
@@ -44,6 +50,8 @@ func compareRules(a *hitKey, wa float64, b *hitKey, wb float64) int {
 		}
 	}
 	// The hit with more rules left ranks first, as in Meilisearch.
+	a.decodeAll()
+	b.decodeAll()
 	return len(b.rules) - len(a.rules)
 }
 

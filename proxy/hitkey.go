@@ -51,6 +51,8 @@ type hitKey struct {
 	rules    []rankValue
 	global   float64
 	distinct []byte // raw JSON of the distinct attribute, nil when absent
+	// lazy holds the rules not decoded yet (a merge head, perf_lazy.go).
+	lazy lazyDetails
 }
 
 // keyFields names the hit fields the decoder extracts.

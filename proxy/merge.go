@@ -61,13 +61,11 @@ func (c *cursor) advance() error {
 // values are already there, only the details of a head are decoded.
 func (c *cursor) advanceMeta() error {
 	m := &c.src.meta[c.next]
-	c.key.rules = c.key.rules[:0]
+	c.key.rules, c.key.lazy = c.key.rules[:0], lazyDetails{}
 	c.key.global, c.key.distinct, c.id = m.global, m.distinct, m.id
 	if c.details && m.details != nil {
-		s := scanner{b: m.details}
-		if err := decodeDetails(&s, &c.key); err != nil {
-			return err
-		}
+		// Decoded rule by rule as comparisons need them.
+		c.key.startDetails(m.details)
 	}
 	c.next++
 	c.ok = true
@@ -92,6 +90,11 @@ func mergeHits(srcs []source, skip, take int, distinct bool) ([]mergedHit, error
 		best := bestCursor(curs)
 		if best < 0 {
 			break
+		}
+		for i := range curs {
+			if err := curs[i].key.lazy.err; err != nil {
+				return nil, err
+			}
 		}
 		c := &curs[best]
 		keep := true
@@ -137,6 +140,10 @@ func openCursors(srcs []source) ([]cursor, error) {
 			curs[i].weight = 1
 		}
 		if err := curs[i].advance(); err != nil {
+			return nil, err
+		}
+		curs[i].key.decodeAll()
+		if err := curs[i].key.lazy.err; err != nil {
 			return nil, err
 		}
 		scoreOnly = scoreOnly && curs[i].key.scoreOnly()

@@ -3,7 +3,10 @@ package proxy
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -214,6 +217,70 @@ func TestNextStructuralFindsTheFirstBraceBracketOrQuote(t *testing.T) {
 				if got := nextStructural(b, 0); got != want {
 					t.Fatalf("%q: %d, want %d", b, got, want)
 				}
+			}
+		}
+	}
+}
+
+// TestParsedMergeEqualsOneSortedList is TestMergeOfShardsEqualsOneSortedList
+// through parseNodeSearch and the lazy details decoding: hits with two sort
+// rules (numbers, strings, missing values) before a relevancy rule, some
+// listing their rules out of order, merge into the order of sorting them
+// all with fully decoded keys.
+func TestParsedMergeEqualsOneSortedList(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	values := []string{`1`, `2`, `2.5`, `"a"`, `"b"`, `null`}
+	f := keyFields{primaryKey: "id"}
+	for round := 0; round < 24; round++ {
+		var all []json.RawMessage
+		for i := 0; i < 150; i++ {
+			s := float64(r.IntN(4)) / 4
+			a := fmt.Sprintf(`"a:asc":{"order":0,"value":%s}`, values[r.IntN(len(values))])
+			b := fmt.Sprintf(`"b:desc":{"order":1,"value":%s}`, values[r.IntN(len(values))])
+			w := fmt.Sprintf(`"words":{"order":2,"matchingWords":1,"score":%v}`, s)
+			rules := a + "," + b + "," + w
+			if r.IntN(5) == 0 {
+				rules = w + "," + b + "," + a
+			}
+			all = append(all, json.RawMessage(fmt.Sprintf(`{"id":%d,"_miroir_shard":1,"_rankingScore":%v,"_rankingScoreDetails":{%s}}`, i, s, rules)))
+		}
+		less := func(x, y json.RawMessage) int {
+			var kx, ky hitKey
+			var ix, iy idKey
+			if decodeHitKey(x, f, true, &kx, &ix) != nil || decodeHitKey(y, f, true, &ky, &iy) != nil {
+				t.Fatal("undecodable hit")
+			}
+			return compareKeys(&kx, 1, 0, &ix, &ky, 1, 0, &iy)
+		}
+		shards := make([][]json.RawMessage, 1+r.IntN(4))
+		for _, h := range all {
+			s := r.IntN(len(shards))
+			shards[s] = append(shards[s], h)
+		}
+		sp := &stripSpec{}
+		var parsed []source
+		for _, s := range shards {
+			slices.SortFunc(s, less)
+			body, _ := json.Marshal(map[string]any{"hits": s})
+			var res nodeSearchResult
+			if err := parseNodeSearch(body, f, sp, len(s), &res); err != nil {
+				t.Fatal(err)
+			}
+			parsed = append(parsed, source{Hits: res.Hits, Fields: f, meta: res.meta, strip: sp})
+		}
+		slices.SortFunc(all, less)
+		skip, take := r.IntN(40), r.IntN(120)
+		got, err := mergeHits(parsed, skip, take, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := all[min(skip, len(all)):min(skip+take, len(all))]
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d hits, want %d", round, len(got), len(want))
+		}
+		for i := range got {
+			if !jsonEqual(got[i].Hit, want[i]) {
+				t.Fatalf("round %d: hit %d differs:\n%s\n%s", round, i, got[i].Hit, want[i])
 			}
 		}
 	}
