@@ -310,4 +310,3 @@ func (r *repairer) repairIndex(ctx context.Context, t *topology, n store.Node) (
 // repairConcurrency is how many shards of an index one repair compares at
 // once (each shard is a few sequential calls to two nodes).
 const repairConcurrency = 4
-
