@@ -67,14 +67,18 @@ func (p *answerParser) object(s *scanner, base int, sp *stripSpec, m *hitMeta) e
 // set, nested objects whose members may be dropped, and skips the rest.
 func (p *answerParser) value(s *scanner, base int, sp *stripSpec, key []byte, drop bool, m *hitMeta) error {
 	var err error
+	reserved := len(key) > 0 && key[0] == '_' // _rankingScore*, _formatted, ...
 	if m != nil {
 		switch {
+		case !reserved:
 		case string(key) == "_rankingScore":
 			m.global, _, err = s.number()
 			return err
 		case string(key) == "_rankingScoreDetails":
 			m.details, err = s.skip()
 			return err
+		}
+		switch {
 		case p.f.primaryKey != "" && string(key) == p.f.primaryKey:
 			return decodeID(s, &m.id)
 		case p.f.distinct != "" && string(key) == p.f.distinct:
@@ -82,7 +86,7 @@ func (p *answerParser) value(s *scanner, base int, sp *stripSpec, key []byte, dr
 			return err
 		}
 	}
-	if !drop && isNested(key) && s.peek() == '{' {
+	if reserved && !drop && isNested(key) && s.peek() == '{' {
 		if p.inner == nil {
 			p.inner = sp.nested()
 		}

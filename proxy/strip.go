@@ -17,14 +17,16 @@ type stripSpec struct {
 }
 
 func (sp *stripSpec) drop(key []byte) bool {
-	if bytes.HasPrefix(key, []byte(reservedPrefix)) {
-		return true
-	}
-	switch string(key) {
-	case "_rankingScore":
-		return !sp.keepScore
-	case "_rankingScoreDetails":
-		return !sp.keepDetails
+	if len(key) > 0 && key[0] == '_' {
+		if bytes.HasPrefix(key, []byte(reservedPrefix)) {
+			return true
+		}
+		switch string(key) {
+		case "_rankingScore":
+			return !sp.keepScore
+		case "_rankingScoreDetails":
+			return !sp.keepDetails
+		}
 	}
 	for _, e := range sp.extra {
 		if string(key) == e {
