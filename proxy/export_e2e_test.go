@@ -92,3 +92,29 @@ func TestExportToAnUnreachableRemoteFailsTheTask(t *testing.T) {
 		t.Fatalf("task %s %+v", task.Status, task.Error)
 	}
 }
+
+func TestAnExportRegisteredWithoutALeaderRunsOnceOneLeads(t *testing.T) {
+	tc := startCluster(t, 2, 1, 2)
+	ctx := context.Background()
+	tc.succeed(tc.client.Index("books").AddDocuments(ctx, []map[string]any{{"id": 1}, {"id": 2}}, nil))
+	_ = tc.watcher.Close() // the leader is gone: nobody runs exports
+	_, target := startEngine(t, t.TempDir(), "127.0.0.1:0")
+	info, err := tc.client.Export(ctx, &meilisearch.ExportParams{URL: target, APIKey: testNodeKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task, err := tc.client.GetTask(ctx, info.TaskUID); err != nil || task.Status != meilisearch.TaskStatusEnqueued {
+		t.Fatalf("without a leader: %+v %v", task, err)
+	}
+	next := tc.proxy.NewTaskWatcher() // a new leader
+	if err := next.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer next.Close()
+	tc.succeed(info, nil)
+	remote := meilisearch.New(target, meilisearch.WithAPIKey(testNodeKey))
+	waitFor(t, 10*time.Second, func() bool {
+		st, err := remote.Index("books").GetStats(ctx, nil)
+		return err == nil && st.NumberOfDocuments == 2
+	})
+}

@@ -298,5 +298,10 @@ func (r *remote) send(ctx context.Context, method, path string, body []byte, okI
 	if resp.StatusCode/100 == 2 || (okIfExists && resp.StatusCode == http.StatusConflict) {
 		return nil
 	}
+	var me meili.Error
+	if json.Unmarshal(msg, &me) == nil && me.Code != "" {
+		// Meilisearch's own wording for a remote's error answer.
+		return meili.Errorf(meili.CodeInternal, "Failed to export documents to remote server %s (%s): %s <%s>", me.Code, me.Type, me.Message, me.Link)
+	}
 	return exportErr("export_remote_error", "Export to `%s` failed: `%s %s` answered %d: %s", r.base, method, path, resp.StatusCode, bytes.TrimSpace(msg))
 }

@@ -106,7 +106,7 @@ func (p *Proxy) taskDocumentsEnabled(ctx context.Context) error {
 }
 
 func taskFileGone(uid uint64) error {
-	e := meili.Errorf(meili.Code("task_file_not_found"), "The payload of task `%d` is not available anymore: it is dropped when the task finishes.", uid)
+	e := meili.Errorf(meili.Code("task_file_not_found"), "Task `%d` does not contain any documents. Only `documentAdditionOrUpdate` tasks with the statuses `enqueued` or `processing` contain documents", uid)
 	e.Status, e.Type = http.StatusNotFound, meili.TypeInvalidRequest
 	return e
 }
