@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,31 +35,6 @@ type exportRequest struct {
 
 const defaultExportPayload = 50 << 20
 
-var byteSize = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?i?B?)\s*$`)
-
-// parseByteSize reads sizes as Meilisearch's byte_unit does: "1MB" is 10^6
-// bytes, "1MiB" 2^20, a bare number is bytes.
-func parseByteSize(s string) (int, error) {
-	m := byteSize.FindStringSubmatch(strings.ToUpper(s))
-	if m == nil {
-		return 0, fmt.Errorf("`%s` is not a valid size", s)
-	}
-	n, _ := strconv.ParseFloat(m[1], 64)
-	unit := strings.TrimSuffix(m[2], "B")
-	base := 1000.0
-	if strings.HasSuffix(unit, "I") {
-		base, unit = 1024, strings.TrimSuffix(unit, "I")
-	}
-	exp := strings.Index("KMGT", unit) + 1
-	for range exp {
-		n *= base
-	}
-	if n < 1 {
-		return 0, fmt.Errorf("`%s` is too small", s)
-	}
-	return int(n), nil
-}
-
 func (s *Server) export(c echo.Context) error {
 	var req exportRequest
 	if err := decodeJSON(c, &req, true); err != nil {
@@ -72,7 +44,7 @@ func (s *Server) export(c echo.Context) error {
 		return reqErr("invalid_export_url", "Invalid value at `.url`: `%s` is not a valid URL.", req.URL)
 	}
 	if req.PayloadSize != "" {
-		if _, err := parseByteSize(req.PayloadSize); err != nil {
+		if _, err := meili.ParseByteSize(req.PayloadSize); err != nil {
 			return reqErr("invalid_export_payload_size", "Invalid value at `.payloadSize`: %v", err)
 		}
 	}
@@ -98,7 +70,7 @@ func (s *Server) execExportRemote(ctx context.Context, p *payload) outcome {
 	}
 	limit := defaultExportPayload
 	if req.PayloadSize != "" {
-		limit, _ = parseByteSize(req.PayloadSize)
+		limit, _ = meili.ParseByteSize(req.PayloadSize)
 	}
 	r := &remote{base: strings.TrimRight(req.URL, "/"), key: req.APIKey, client: &http.Client{Timeout: 30 * time.Second}}
 	for _, m := range s.idx.list() {

@@ -2,10 +2,8 @@ package proxy
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -121,7 +119,7 @@ func exportPayloadSize(raw json.RawMessage) (string, error) {
 	if json.Unmarshal(raw, &str) != nil {
 		return "", exportErr("invalid_export_payload_size", "Invalid value type at `.payloadSize`: expected a positive integer or a string, but found %s", describeRaw(raw))
 	}
-	if _, err := parseByteSize(str); err != nil {
+	if _, err := meili.ParseByteSize(str); err != nil {
 		return "", exportErr("invalid_export_payload_size", "Invalid value at `.payloadSize`: %v", err)
 	}
 	return str, nil
@@ -164,29 +162,3 @@ func exportDetails(req exportRequest) json.RawMessage {
 
 // maskExportKey is Meilisearch's task-view hide_secret.
 func maskExportKey(key string) string { return redactSecret(key, 0) }
-
-var byteSize = regexp.MustCompile(`^\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?I?B?)\s*$`)
-
-// parseByteSize reads sizes as Meilisearch's byte_unit does: "1MB" is 10^6
-// bytes, "1MiB" 2^20, a bare number is bytes.
-func parseByteSize(s string) (int, error) {
-	m := byteSize.FindStringSubmatch(strings.ToUpper(s))
-	if m == nil {
-		return 0, fmt.Errorf("`%s` is not a valid size", s)
-	}
-	n, _ := strconv.ParseFloat(m[1], 64)
-	unit := strings.TrimSuffix(m[2], "B")
-	base := 1000.0
-	if strings.HasSuffix(unit, "I") {
-		base, unit = 1024, strings.TrimSuffix(unit, "I")
-	}
-	if unit != "" {
-		for range strings.Index("KMGT", unit) + 1 {
-			n *= base
-		}
-	}
-	if n < 1 {
-		return 0, fmt.Errorf("`%s` is too small", s)
-	}
-	return int(n), nil
-}

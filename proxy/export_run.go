@@ -133,7 +133,7 @@ func (p *Proxy) taskOpen(uid uint64) bool {
 func (p *Proxy) exportAll(ctx context.Context, uid uint64, req exportRequest) error {
 	limit := defaultExportPayload
 	if req.PayloadSize != "" {
-		limit, _ = parseByteSize(req.PayloadSize)
+		limit, _ = meili.ParseByteSize(req.PayloadSize)
 	}
 	r := &remote{base: strings.TrimRight(req.URL, "/"), key: req.APIKey, client: &http.Client{Timeout: 30 * time.Second}}
 	var indexes []store.Index
