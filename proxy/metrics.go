@@ -9,6 +9,7 @@ type metrics struct {
 	merge     prometheus.Histogram     // seconds spent merging
 	degraded  *prometheus.CounterVec   // op
 	requests  *prometheus.HistogramVec // op
+	webhooks  *prometheus.CounterVec   // result: ok, error, dropped
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -27,11 +28,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "miroir_proxy_request_seconds", Help: "Proxy request latency by operation.",
 			Buckets: prometheus.ExponentialBuckets(1e-4, 4, 10),
 		}, []string{"op"}),
+		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "miroir_proxy_webhook_deliveries_total", Help: "Finished tasks delivered to webhooks by the leader, by result (ok, error, dropped: queue full).",
+		}, []string{"result"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.nodeCalls, m.merge, m.degraded, m.requests} {
+	for _, c := range []prometheus.Collector{m.nodeCalls, m.merge, m.degraded, m.requests, m.webhooks} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

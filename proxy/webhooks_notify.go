@@ -22,7 +22,7 @@ import (
 // webhook as Meilisearch does: gzip-compressed NDJSON of full task objects
 // (Content-Encoding: gzip, Content-Type: application/x-ndjson) with the
 // webhook's headers. Best effort, like Meilisearch: no retry; a failure is
-// logged and counted (miroir_proxy_node_calls_total{op="webhook"}), a full
+// logged and counted (miroir_proxy_webhook_deliveries_total), a full
 // queue drops the delivery (result "dropped"). Tasks that finish while no
 // peer leads, or before a new leader's first cycle, are not delivered.
 
@@ -80,7 +80,7 @@ func (n *notifier) tick() {
 	select {
 	case n.queue <- d:
 	default:
-		n.p.metrics.nodeCalls.WithLabelValues("webhook", "dropped").Inc()
+		n.p.metrics.webhooks.WithLabelValues("dropped").Inc()
 		n.p.log.Warn("webhook queue full, dropping a notification", "tasks", len(d.tasks))
 	}
 }
@@ -144,7 +144,7 @@ func (n *notifier) deliver(ctx context.Context, d delivery) {
 				n.p.log.Warn("webhook delivery failed", "webhook", w.UUID, "tasks", len(d.tasks), "err", err)
 			}
 		}
-		n.p.metrics.nodeCalls.WithLabelValues("webhook", result).Inc()
+		n.p.metrics.webhooks.WithLabelValues(result).Inc()
 	}
 }
 
