@@ -239,3 +239,34 @@ func TestRetryableCoversTransportFailuresAnd5xxAnswers(t *testing.T) {
 		}
 	}
 }
+
+func TestReadPlanFallsBackToRecoveringReplicasOnlyForShardsNothingElseCovers(t *testing.T) {
+	top := testTopology(t, 16, map[string]int{"g1": 2}, 3)
+	p := &Proxy{cfg: DefaultConfig(), nodes: newNodeClient(DefaultConfig())}
+	set := func(id string, st store.NodeState) {
+		n := top.nodes[id]
+		n.State = st
+		top.nodes[id] = n
+	}
+	set("g1-n0", store.NodeRecovering)
+	set("g1-n1", store.NodeRecovering)
+	plan := planCovering(p, top, allShards(16), 0, map[string]bool{})
+	if len(plan.missing) != 0 {
+		t.Fatalf("missing %v: recovering replicas must cover what nothing else does", plan.missing)
+	}
+	var seen []int
+	for _, part := range plan.parts {
+		seen = append(seen, part.shards...)
+		if part.node.State == store.NodeRecovering {
+			for _, s := range part.shards {
+				if slices.Contains(top.place.groups[0].owners[s], "g1-n2") {
+					t.Fatalf("shard %d read from recovering %s although active g1-n2 holds it", s, part.node.ID)
+				}
+			}
+		}
+	}
+	slices.Sort(seen)
+	if !slices.Equal(seen, allShards(16)) {
+		t.Fatalf("shards %v, want each once", seen)
+	}
+}

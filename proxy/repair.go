@@ -31,8 +31,10 @@ import (
 //   - recovering -> active: the repair below finished.
 //
 // Reads skip recovering nodes (Proxy.readable accepts only active and
-// draining nodes); writes still go to them (writable), so a repair only
-// has to fix what the node missed before it started.
+// draining nodes) unless no active or draining replica covers a shard
+// (planCovering: a possibly stale answer beats a missing shard); writes
+// still go to them (writable), so a repair only has to fix what the node
+// missed before it started.
 //
 // The repair runs on the leader, inside the HealthChecker (one owned
 // goroutine, every RepairInterval, one node at a time). For each index and

@@ -63,18 +63,23 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 	return out, missing, nil
 }
 
-// planCovering plans with readable, non-suspect replicas first and covers
-// the shards left over with suspect ones: suspicion (a recent failure, a
-// lost hedge) is a preference, never a reason to drop a shard that an
-// active replica may still answer.
+// planCovering plans with readable, non-suspect replicas first, covers
+// the shards left over with suspect ones (suspicion, a recent failure or a
+// lost hedge, is a preference, never a reason to drop a shard that an
+// active replica may still answer), and only then with recovering ones: a
+// shard whose every replica is recovering (a write failed on all of them,
+// or probes timed out on a loaded machine) is better answered by a replica
+// that may lack a recent write than not at all, until the repair is done.
 func planCovering(p *Proxy, t *topology, shards []int, rr uint64, avoid map[string]bool) readPlan {
 	plan := planRead(t, shards, rr, p.readable, avoid)
-	if len(plan.missing) == 0 {
-		return plan
+	for _, usable := range []func(store.Node) bool{servesReads, recovering} {
+		if len(plan.missing) == 0 {
+			break
+		}
+		rest := planRead(t, plan.missing, rr, usable, avoid)
+		plan.parts = append(plan.parts, rest.parts...)
+		plan.missing = rest.missing
 	}
-	rest := planRead(t, plan.missing, rr, servesReads, avoid)
-	plan.parts = append(plan.parts, rest.parts...)
-	plan.missing = rest.missing
 	return plan
 }
 
@@ -83,6 +88,8 @@ func planCovering(p *Proxy, t *topology, shards []int, rr uint64, avoid map[stri
 func servesReads(n store.Node) bool {
 	return n.State == store.NodeActive || n.State == store.NodeDraining
 }
+
+func recovering(n store.Node) bool { return n.State == store.NodeRecovering }
 
 // failedPart is a part whose node could not answer, and why.
 type failedPart struct {
