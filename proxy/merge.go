@@ -35,7 +35,11 @@ type cursor struct {
 	weight float64
 	key    hitKey
 	id     idKey
-	ok     bool // key and id describe Hits[next-1], the head
+	// meta is the head's record when the source was parsed: its id and
+	// distinct value are read there, not copied (the merge loop's stores
+	// of pointers cost write barriers while the collector runs).
+	meta *hitMeta
+	ok   bool // key and id (or meta) describe Hits[next-1], the head
 	// details: decode _rankingScoreDetails (the query has non-relevancy rules).
 	details bool
 }
@@ -61,15 +65,32 @@ func (c *cursor) advance() error {
 // values are already there, only the details of a head are decoded.
 func (c *cursor) advanceMeta() error {
 	m := &c.src.meta[c.next]
-	c.key.rules, c.key.lazy = c.key.rules[:0], lazyDetails{}
-	c.key.global, c.key.distinct, c.id = m.global, m.distinct, m.id
-	if c.details && m.details != nil {
-		// Decoded rule by rule as comparisons need them.
-		c.key.startDetails(m.details)
+	c.meta, c.key.global = m, m.global
+	if c.details {
+		c.key.rules, c.key.lazy = c.key.rules[:0], lazyDetails{}
+		if m.details != nil {
+			// Decoded rule by rule as comparisons need them.
+			c.key.startDetails(m.details)
+		}
 	}
 	c.next++
 	c.ok = true
 	return nil
+}
+
+// headID and headDistinct are the head's primary key and distinct value.
+func (c *cursor) headID() *idKey {
+	if c.meta != nil {
+		return &c.meta.id
+	}
+	return &c.id
+}
+
+func (c *cursor) headDistinct() []byte {
+	if c.meta != nil {
+		return c.meta.distinct
+	}
+	return c.key.distinct
 }
 
 // mergeHits k-way merges ranked sources, drops hits whose distinct value was
@@ -86,23 +107,26 @@ func mergeHits(srcs []source, skip, take int, distinct bool) ([]mergedHit, error
 		seen = make(map[string]struct{})
 	}
 	out := make([]mergedHit, 0, min(take, totalHits(srcs)))
+	detailed := len(curs) > 0 && curs[0].details // lazy details may fail
 	for len(out) < take {
 		best := bestCursor(curs)
 		if best < 0 {
 			break
 		}
-		for i := range curs {
-			if err := curs[i].key.lazy.err; err != nil {
-				return nil, err
+		if detailed {
+			for i := range curs {
+				if err := curs[i].key.lazy.err; err != nil {
+					return nil, err
+				}
 			}
 		}
 		c := &curs[best]
 		keep := true
-		if distinct && c.key.distinct != nil {
-			if _, dup := seen[string(c.key.distinct)]; dup {
+		if d := c.headDistinct(); distinct && d != nil {
+			if _, dup := seen[string(d)]; dup {
 				keep = false
 			} else {
-				seen[string(c.key.distinct)] = struct{}{}
+				seen[string(d)] = struct{}{}
 			}
 		}
 		if keep {
@@ -173,7 +197,7 @@ func bestCursor(curs []cursor) int {
 // rankBefore reports whether a's head ranks strictly before b's; on a full
 // tie the earlier source wins, which keeps the merge stable.
 func rankBefore(a, b *cursor) bool {
-	return compareKeys(&a.key, a.weight, a.src.Position, &a.id, &b.key, b.weight, b.src.Position, &b.id) < 0
+	return compareKeys(&a.key, a.weight, a.src.Position, a.headID(), &b.key, b.weight, b.src.Position, b.headID()) < 0
 }
 
 func totalHits(srcs []source) int {
