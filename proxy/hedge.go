@@ -115,7 +115,7 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 			if !ok && r.lacking && !inFlight {
 				return nil, fmt.Errorf("%w: %s did not answer within the hedge delay", ErrNodeUnavailable, part.node.ID)
 			}
-			if !ok {
+			if !ok || !r.p.res.takeHedge() {
 				continue
 			}
 			hedges++
@@ -124,6 +124,7 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer r.p.res.releaseHedge()
 				vs, failed, err := r.all(ctx, alt)
 				ch <- result{vs: vs, err: err, hedge: true, failed: failed}
 			}()
@@ -137,6 +138,22 @@ func (r *reader[T]) attempt(ctx context.Context, part readPart) ([]T, error) {
 
 // maxHedges bounds the hedges of one read part.
 const maxHedges = 2
+
+// maxHedgesInFlight bounds the hedges in flight on a peer: when the whole
+// cluster is slow (overload, not one bad node), hedging every read would
+// double the load that makes it slow.
+const maxHedgesInFlight = 64
+
+// takeHedge reserves one of the peer's hedges in flight, if any is left.
+func (r *resilience) takeHedge() bool {
+	if r.hedging.Add(1) > maxHedgesInFlight {
+		r.hedging.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (r *resilience) releaseHedge() { r.hedging.Add(-1) }
 
 func hedgeOutcome(hedgeWon bool) string {
 	if hedgeWon {

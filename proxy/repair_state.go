@@ -3,6 +3,7 @@ package proxy
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,8 @@ type resilience struct {
 	repairTime  prometheus.Histogram
 	recovering  prometheus.Gauge
 	repairShard prometheus.Counter
+
+	hedging atomic.Int64 // hedges in flight (hedge.go)
 
 	mu       sync.Mutex
 	marking  map[string]bool      // node ids with a mark commit in flight
