@@ -3,12 +3,14 @@ package proxy_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -152,13 +154,28 @@ func startEngine(t testing.TB, dir, addr string) (*engine.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := listenAgain(addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 	return srv, "http://" + ln.Addr().String()
+}
+
+// listenAgain listens on addr; a restarted node's old port can be held
+// for a while by an outgoing connection that the kernel gave the same
+// port number (ports 0 and ephemeral ones share a range), so it retries
+// for a few seconds before giving up.
+func listenAgain(addr string) (net.Listener, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ln, err := net.Listen("tcp", addr)
+		if err == nil || !errors.Is(err, syscall.EADDRINUSE) || time.Now().After(deadline) {
+			return ln, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // rawRequest sends a request with the master key and returns the response.
