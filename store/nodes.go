@@ -137,7 +137,7 @@ func (s *State) GroupNodes(group string, states ...NodeState) []Node {
 
 func hasState(states []NodeState, s NodeState) bool {
 	for _, x := range states {
-		if x == s || (x == NodeFailed && s == NodeRecovering) {
+		if x == s {
 			return true
 		}
 	}

@@ -59,13 +59,14 @@ func Rendezvous(shard int, nodeIDs []string, rf int) []string {
 
 // Owners returns the nodes of group that currently own shard of index, best
 // first: the top RF by rendezvous over the group's nodes that hold data now
-// (active, draining and failed). Health does not move data: a failed node
-// keeps its shards (readers skip it, writes count it as a missed replica)
-// until a migration moves them, and a draining node keeps them until each
+// (active, draining, failed and recovering). Health does not move data: a
+// failed node keeps its shards (readers skip it, writes count it as a
+// missed replica) until a migration moves them, a recovering node keeps
+// them while it is repaired, and a draining node keeps them until each
 // move cuts over. Migrations will override this per (index, shard); index
 // is in the signature for that reason.
 func (s *State) Owners(index string, shard int, group string) []string {
-	return s.placeOver(shard, group, NodeActive, NodeDraining, NodeFailed)
+	return s.placeOver(shard, group, NodeActive, NodeDraining, NodeFailed, NodeRecovering)
 }
 
 // TargetOwners returns where shard should live once topology changes
