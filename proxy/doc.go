@@ -16,8 +16,17 @@
 //   - Each shard is queried exactly once per read: a node that holds more
 //     shards than it covers in a plan gets `_miroir_shard IN [...]` ANDed
 //     into its filter, so replicas never double-count hits, totals or facets.
-//   - Hits stay raw JSON: the merge decodes only ranking fields and the
-//     primary key. Reserved `_miroir_*` fields never leave the proxy.
+//   - Metadata reads (indexes, settings, keys, tasks, batches) pass the
+//     State's read barrier when it has one (ReadBarrier, CommitIndexer), so
+//     every peer answers them linearizably; searches and document reads do
+//     not wait.
+//   - Reads go to active (and draining) nodes only: a failed node, and a
+//     recovering one (it may have missed writes; the leader repairs it,
+//     repair.go), takes writes but serves no reads. A failing read part is
+//     retried on another replica and hedged after HedgeDelay (hedge.go).
+//   - Hits stay raw JSON: a node's answer is scanned once (perf_answer.go)
+//     for the ranking values, the primary key and the spans of reserved
+//     `_miroir_*` fields, which never leave the proxy.
 //   - Errors that reach HTTP are *meili.Error; the admin echo error handler
 //     renders them.
 //
