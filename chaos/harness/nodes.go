@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
+	"time"
 )
 
 // WaitNodeHealthy waits until an engine node answers 200 on GET /health.
@@ -56,4 +58,73 @@ func (c *Cluster) RegisterNodes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// NodeStates asks the first running, unpaused peer that answers for
+// GET /_miroir/nodes and returns each node's state by id.
+func (c *Cluster) NodeStates(ctx context.Context) (map[string]string, error) {
+	var last error = fmt.Errorf("harness: no running peer")
+	for _, p := range c.Peers {
+		if !p.Running() || p.Paused() {
+			continue
+		}
+		pc, cancel := c.pollCtx(ctx)
+		b, code, err := c.Admin.Call(pc, http.MethodGet, p.HTTPAddr, "/_miroir/nodes", nil)
+		cancel()
+		if err == nil && code != http.StatusOK {
+			err = fmt.Errorf("harness: GET /_miroir/nodes on %s: %d %s", p.Name, code, b)
+		}
+		if err != nil {
+			last = err
+			continue
+		}
+		var list struct {
+			Results []struct {
+				ID    string `json:"id"`
+				State string `json:"state"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(b, &list); err != nil {
+			return nil, fmt.Errorf("harness: decode /_miroir/nodes: %w", err)
+		}
+		out := make(map[string]string, len(list.Results))
+		for _, n := range list.Results {
+			out[n.ID] = n.State
+		}
+		return out, nil
+	}
+	return nil, last
+}
+
+// WaitNoneRecovering waits, at most timeout, until no registered node is
+// `recovering` (the leader repairs a node that missed writes, then marks it
+// active). On timeout the error names the nodes still recovering.
+func (c *Cluster) WaitNoneRecovering(ctx context.Context, timeout time.Duration) error {
+	var seen map[string]string
+	var lastErr error
+	return WaitFor(ctx, timeout, func() bool {
+		sts, err := c.NodeStates(ctx)
+		if err != nil {
+			lastErr = err
+			return false
+		}
+		seen, lastErr = sts, nil
+		return len(recovering(sts)) == 0
+	}, func() string {
+		if lastErr != nil {
+			return lastErr.Error()
+		}
+		return fmt.Sprintf("still recovering: %v", recovering(seen))
+	})
+}
+
+func recovering(states map[string]string) []string {
+	var out []string
+	for id, st := range states {
+		if st == "recovering" {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -88,8 +88,8 @@ func TestCheckDocumentsReplicas(t *testing.T) {
 		if v.OK || lost != 0 || !strings.Contains(v.Details[0], "node n3") || !strings.Contains(strings.Join(v.Notes, " "), "1 acknowledged documents missing") {
 			t.Fatalf("a document held by n1 but missing on n3 is divergent, not lost: lost=%d %+v", lost, v)
 		}
-		if v.Known == "" || v.Fatal() {
-			t.Fatalf("divergence alone is the known missing-repair weakness: %+v", v)
+		if !v.Fatal() {
+			t.Fatalf("divergent replicas after healing are a violation (repair must equal them): %+v", v)
 		}
 		obs.Replicas["i"]["n1"] = map[string]DocState{"a": on(3)}
 		if v, lost := CheckDocuments(ops, obs); !v.Fatal() || lost != 1 {
@@ -104,7 +104,7 @@ func TestCheckDocumentsReplicas(t *testing.T) {
 			t.Fatalf("%+v", v)
 		}
 	})
-	t.Run("a partially applied unknown delete may empty one replica of a shard", func(t *testing.T) {
+	t.Run("a partially applied unknown delete must be repaired on every replica of its shard", func(t *testing.T) {
 		del := append(ops, w(KindDelete, StatusUnknown, 3, 0, "i", "b", 2))
 		obs := Observation{RF: 2, Replicas: map[string]map[string]map[string]DocState{"i": {
 			"n1": {"a": on(3), "b": on(5)}, "n2": {"a": on(3)}}}}
@@ -113,8 +113,8 @@ func TestCheckDocumentsReplicas(t *testing.T) {
 		}
 		obs.Owners = map[string]map[int][]string{"i": {3: {"n1", "n2"}, 5: {"n1", "n2"}}}
 		v, _ := CheckDocuments(del, obs)
-		if !v.OK || !strings.Contains(strings.Join(v.Notes, " "), "1 documents differ between the replicas") {
-			t.Fatalf("replicas that disagree within the allowed states are noted, not failed: %+v", v)
+		if !v.Fatal() || !strings.Contains(strings.Join(v.Details, " "), "1 documents differ between the replicas of their shard after healing, e.g. b (shard 5) is v1 on n1, absent on n2") {
+			t.Fatalf("replicas that disagree, even within the allowed states, are a violation once healed and repaired: %+v", v)
 		}
 	})
 	t.Run("a shard on fewer nodes than RF is under-replicated", func(t *testing.T) {

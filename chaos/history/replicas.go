@@ -1,10 +1,14 @@
 package history
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // checkReplicas checks every replica of each document's shard. A document
 // expected absent may be absent from a node; a document expected present
-// must be on every owner of its shard.
+// must be on every owner of its shard; and all owners of a shard must hold
+// the same state of each document.
 func checkReplicas(obs Observation, exp map[docKey]expectation, check func(string, docKey, DocState), v *Verdict) {
 	if obs.Replicas == nil {
 		v.note("replicas not observed")
@@ -39,8 +43,8 @@ func checkReplicas(obs Observation, exp map[docKey]expectation, check func(strin
 				check("node "+node, k, nodes[node][k.id])
 			}
 		}
-		if n := divergentDocs(nodes, owners, shardOf); n > 0 {
-			v.note("%s: %d documents differ between the replicas of their shard (writes of unknown outcome applied on some replicas; no repair yet, DESIGN §5.6)", index, n)
+		if n, ex := divergentDocs(nodes, owners, shardOf); n > 0 {
+			v.fail("%s: %d documents differ between the replicas of their shard after healing, e.g. %s (repair must make the replicas equal, DESIGN §5.6)", index, n, ex)
 		}
 		if unsharded > 0 {
 			v.note("%s: %d documents carry no _miroir_shard; their replicas were not checked", index, unsharded)
@@ -121,21 +125,34 @@ func shardsOf(nodes map[string]map[string]DocState) map[string]int {
 	return out
 }
 
-// divergentDocs counts documents whose owners do not all hold the same state.
-func divergentDocs(nodes map[string]map[string]DocState, owners map[int][]string, shardOf map[string]int) int {
-	n := 0
-	for id, shard := range shardOf {
+// divergentDocs counts documents whose owners do not all hold the same
+// state, even states the history allows each (a write of unknown outcome
+// applied on one replica only): once healed and repaired, the replicas of a
+// shard are equal. ex describes the first such document in id order.
+func divergentDocs(nodes map[string]map[string]DocState, owners map[int][]string, shardOf map[string]int) (n int, ex string) {
+	ids := make([]string, 0, len(shardOf))
+	for id := range shardOf {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		shard := shardOf[id]
 		var first *DocState
 		for _, node := range owners[shard] {
 			st := nodes[node][id]
 			st.Shard = 0
 			if first == nil {
 				first = &st
-			} else if *first != st {
+				continue
+			}
+			if *first != st {
+				if n == 0 {
+					ex = fmt.Sprintf("%s (shard %d) is %s on %s, %s on %s", id, shard, *first, owners[shard][0], st, node)
+				}
 				n++
 				break
 			}
 		}
 	}
-	return n
+	return n, ex
 }

@@ -261,6 +261,26 @@ func (r *Run) drive(ctx context.Context) {
 	r.Heal(ctx)
 	<-done
 	r.Note("workload stopped")
+	r.waitRepaired(ctx)
+}
+
+// RepairBound is how long a run waits, once the workload has stopped, for
+// the leader to repair the nodes that missed writes (no node `recovering`)
+// before the final state is read. Past it the checkers judge what is there.
+const RepairBound = 30 * time.Second
+
+// waitRepaired keeps a repair still under way from being reported as
+// divergent replicas; a repair that outlasts RepairBound is noted.
+func (r *Run) waitRepaired(ctx context.Context) {
+	if r.Mode != "data" || len(r.C.Nodes) == 0 {
+		return
+	}
+	start := time.Now()
+	if err := r.C.WaitNoneRecovering(ctx, RepairBound); err != nil {
+		r.Note("repair not finished before the checks: %v", err)
+		return
+	}
+	r.Note("no node recovering after %.2fs", time.Since(start).Seconds())
 }
 
 // leader returns the current leader, waiting for one.
