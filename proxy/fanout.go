@@ -36,8 +36,9 @@ func writable(n store.Node) bool {
 // order. It never fails fast: quorum is judged on all results. An active
 // node that could not take its batch (no answer, timeout, 5xx) while
 // another node took its own may now lack a write that succeeded
-// elsewhere: it is marked recovering (markMissed), so reads avoid it
-// until it is repaired.
+// elsewhere: it is marked recovering (markMissed) before send returns, so
+// the write is acknowledged only once reads avoid the node until it is
+// repaired.
 func (p *Proxy) send(ctx context.Context, op string, batches []*nodeBatch) []batchResult {
 	out := make([]batchResult, len(batches))
 	var wg sync.WaitGroup
@@ -68,7 +69,7 @@ func (p *Proxy) send(ctx context.Context, op string, batches []*nodeBatch) []bat
 		// Only when another node took the write: a write no node took
 		// leaves no replica behind (and a node error every replica
 		// answers must not take them all out of reads).
-		p.markMissed(missed)
+		p.markMissed(ctx, missed)
 	}
 	return out
 }

@@ -99,6 +99,11 @@ func (h *HealthChecker) round(ctx context.Context) {
 	wg.Wait()
 	for i, n := range nodes {
 		if to, change := h.observe(n, ok[i]); change {
+			if to == store.NodeRecovering {
+				// Before the commit: the repair must not see n recovering
+				// without knowing it missed a whole downtime.
+				h.rep.noteDowntime(n.ID)
+			}
 			if err := h.p.catalog.SetNodeState(ctx, n.ID, to); err != nil {
 				h.p.log.Warn("committing node state failed", "node", n.ID, "to", to, "err", err)
 				continue

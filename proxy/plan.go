@@ -135,6 +135,17 @@ func planRead(t *topology, shards []int, rr uint64, usable func(store.Node) bool
 	return plan
 }
 
+// pickReplica never picks a recovering node for a shard that another
+// replica of a readable group holds (active, draining, recovering or
+// failed), whatever usable says, even when that replica is avoided,
+// suspect or down: the recovering node may lack a write the other replica
+// acknowledged (a node back from a failure missed every write of its
+// downtime), so its answer (a document not found, a missing hit) would be
+// a stale read. Such a shard is rather left missing: retried, hedged
+// elsewhere, or answered by the shard policy (503 or degraded) until the
+// repair makes a replica active, which for a shard whose every replica is
+// recovering takes one pass. A recovering node that is its shard's only
+// replica is read: no other node can have taken a write it missed.
 func pickReplica(t *topology, groups []*groupPlacement, shard int, rr uint64, usable func(store.Node) bool, avoid map[string]bool) (store.Node, *groupPlacement, bool) {
 	for gi := range groups {
 		g := groups[(int(rr%uint64(len(groups)))+gi)%len(groups)]
@@ -142,12 +153,33 @@ func pickReplica(t *topology, groups []*groupPlacement, shard int, rr uint64, us
 		for oi := range owners {
 			id := owners[(int(rr%uint64(len(owners)))+oi)%len(owners)]
 			n, ok := t.nodes[id]
-			if ok && !avoid[id] && usable(n) {
-				return n, g, true
+			if !ok || avoid[id] || !usable(n) {
+				continue
 			}
+			if n.State == store.NodeRecovering && otherReplica(t, groups, shard, id) {
+				continue
+			}
+			return n, g, true
 		}
 	}
 	return store.Node{}, nil, false
+}
+
+// otherReplica reports whether a node of groups other than id owns shard
+// and holds (or held before it failed) its documents.
+func otherReplica(t *topology, groups []*groupPlacement, shard int, id string) bool {
+	for _, g := range groups {
+		for _, o := range g.owners[shard] {
+			if o == id {
+				continue
+			}
+			switch t.nodes[o].State {
+			case store.NodeActive, store.NodeDraining, store.NodeRecovering, store.NodeFailed:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // allShards returns 0..n-1.

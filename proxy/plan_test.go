@@ -240,33 +240,89 @@ func TestRetryableCoversTransportFailuresAnd5xxAnswers(t *testing.T) {
 	}
 }
 
-func TestReadPlanFallsBackToRecoveringReplicasOnlyForShardsNothingElseCovers(t *testing.T) {
-	top := testTopology(t, 16, map[string]int{"g1": 2}, 3)
+func TestReadPlanReadsARecoveringReplicaOnlyWhenItIsTheShardsOnlyReplica(t *testing.T) {
+	top := testTopology(t, 16, map[string]int{"g1": 1}, 3)
 	p := &Proxy{cfg: DefaultConfig(), nodes: newNodeClient(DefaultConfig())}
-	set := func(id string, st store.NodeState) {
-		n := top.nodes[id]
-		n.State = st
-		top.nodes[id] = n
-	}
-	set("g1-n0", store.NodeRecovering)
-	set("g1-n1", store.NodeRecovering)
+	n := top.nodes["g1-n0"]
+	n.State = store.NodeRecovering
+	top.nodes["g1-n0"] = n
 	plan := planCovering(p, top, allShards(16), 0, map[string]bool{})
 	if len(plan.missing) != 0 {
-		t.Fatalf("missing %v: recovering replicas must cover what nothing else does", plan.missing)
+		t.Fatalf("missing %v: a recovering replica that is its shards' only one must serve them", plan.missing)
 	}
-	var seen []int
+}
+
+func TestReadPlanLeavesAShardWhoseReplicasAreAllRecoveringMissing(t *testing.T) {
+	// One of them may be back from a failure and lack every write of its
+	// downtime: reading it could answer a document not found for an
+	// acknowledged write.
+	top := testTopology(t, 16, map[string]int{"g1": 2}, 3)
+	p := &Proxy{cfg: DefaultConfig(), nodes: newNodeClient(DefaultConfig())}
+	for _, id := range []string{"g1-n0", "g1-n1"} {
+		n := top.nodes[id]
+		n.State = store.NodeRecovering
+		top.nodes[id] = n
+	}
+	plan := planCovering(p, top, allShards(16), 0, map[string]bool{})
+	var want, seen []int
+	for s, owners := range top.place.groups[0].owners {
+		if !slices.Contains(owners, "g1-n2") {
+			want = append(want, s)
+		}
+	}
 	for _, part := range plan.parts {
-		seen = append(seen, part.shards...)
 		if part.node.State == store.NodeRecovering {
-			for _, s := range part.shards {
-				if slices.Contains(top.place.groups[0].owners[s], "g1-n2") {
-					t.Fatalf("shard %d read from recovering %s although active g1-n2 holds it", s, part.node.ID)
-				}
+			t.Fatalf("shards %v read from recovering %s", part.shards, part.node.ID)
+		}
+		seen = append(seen, part.shards...)
+	}
+	if !slices.Equal(plan.missing, want) {
+		t.Fatalf("missing %v, want the shards only recovering replicas hold %v", plan.missing, want)
+	}
+	if len(seen)+len(plan.missing) != 16 {
+		t.Fatalf("shards %v and missing %v, want each once", seen, plan.missing)
+	}
+}
+
+func TestReadPlanNeverReadsARecoveringReplicaOfAShardAnActiveReplicaHolds(t *testing.T) {
+	// Two groups, RF 1: every shard has one replica per group. g2's nodes
+	// are recovering (they may lack writes g1 acknowledged): even when
+	// g1's owner failed this read or is suspect, the shard must be left
+	// missing rather than read stale from g2 (CI: a hedge read a document
+	// from a node back from a failure before its repair: not found).
+	top := testTopology(t, 16, map[string]int{"g1": 1, "g2": 1}, 2)
+	p := &Proxy{cfg: DefaultConfig(), nodes: newNodeClient(DefaultConfig())}
+	for _, id := range []string{"g2-n0", "g2-n1"} {
+		n := top.nodes[id]
+		n.State = store.NodeRecovering
+		top.nodes[id] = n
+	}
+	p.nodes.markSuspect(top.nodes["g1-n1"].Addr)
+	avoid := map[string]bool{"g1-n0": true}
+	for rr := range uint64(4) {
+		plan := planCovering(p, top, allShards(16), rr, avoid)
+		var want []int
+		for s, owners := range top.place.groups[0].owners {
+			if slices.Contains(owners, "g1-n0") {
+				want = append(want, s)
+			}
+		}
+		if !slices.Equal(plan.missing, want) {
+			t.Fatalf("rr %d: missing %v, want the shards of the avoided active g1-n0 %v", rr, plan.missing, want)
+		}
+		for _, part := range plan.parts {
+			if part.node.State == store.NodeRecovering {
+				t.Fatalf("rr %d: shards %v read from recovering %s although an active replica holds them", rr, part.shards, part.node.ID)
 			}
 		}
 	}
-	slices.Sort(seen)
-	if !slices.Equal(seen, allShards(16)) {
-		t.Fatalf("shards %v, want each once", seen)
+	// A failed replica may hold writes the recovering one missed as well.
+	for _, id := range []string{"g1-n0", "g1-n1"} {
+		n := top.nodes[id]
+		n.State = store.NodeFailed
+		top.nodes[id] = n
+	}
+	if plan := planCovering(p, top, allShards(16), 0, avoid); len(plan.parts) != 0 {
+		t.Fatalf("parts %v read from recovering replicas while failed ones hold the shards", plan.parts)
 	}
 }

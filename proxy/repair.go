@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -24,17 +25,22 @@ import (
 //   - active -> recovering: any peer's write fan-out (send) saw the node
 //     fail a batch (no answer, timeout, 5xx) while another node took its
 //     own. markMissed makes the node suspect on that peer at once and
-//     commits the state in the background, at most one commit per node in
-//     flight and only when the local state still says active, so a burst of
-//     failed writes costs one raft entry;
+//     commits the state before the write is acknowledged (suspicion is
+//     only a preference of reads, so an acknowledged write must find the
+//     node recovering), at most one commit per node in flight, which every
+//     write that missed it waits for, and only when the local state still
+//     says active, so a burst of failed writes costs one raft entry;
 //   - recovering -> failed: probes fail again (health checker);
 //   - recovering -> active: the repair below finished.
 //
 // Reads skip recovering nodes (Proxy.readable accepts only active and
-// draining nodes) unless no active or draining replica covers a shard
-// (planCovering: a possibly stale answer beats a missing shard); writes
-// still go to them (writable), so a repair only has to fix what the node
-// missed before it started.
+// draining nodes; pickReplica never picks a recovering node of a shard
+// that has another replica, even when every other one is recovering,
+// failed, suspect or slow: a node back from a failure lacks every write of
+// its downtime, and its "document not found" would be a stale read of an
+// acknowledged write; the shard is rather unavailable until the repair is
+// done); writes still go to them (writable), so a repair only has to fix
+// what the node missed before it started.
 //
 // The repair runs on the leader, inside the HealthChecker (one owned
 // goroutine, every RepairInterval, one node at a time). For each index and
@@ -68,7 +74,14 @@ import (
 // that changed no document below B and left no copy behind (at most
 // repairPasses passes per attempt; else the next attempt starts over). A
 // write that fails on the node during its repair is seen by markMissed on
-// this peer (missedAt) and makes the pass unclean.
+// this peer (missedAt) and makes the pass unclean; one that fails while
+// the repair commits the node active waits for that commit and is seen
+// right after it, and the node is committed recovering again (activate).
+//
+// A donor is an active replica (a non-suspect one first): a recovering
+// one is taken only when no other replica is active, since an untrusted
+// pass leaves the target active without the writes an active replica
+// acknowledged.
 //
 // When every replica of a shard is recovering (a write failed on all of
 // them), none can be trusted to hold every acknowledged write: repair then
@@ -86,7 +99,10 @@ import (
 // logged; settings are compared with the donor's and copied when no
 // settings task is open; a write that fails on a node through another peer
 // in the instant between the last pass and the commit to active is not
-// seen (that peer finds the node recovering and does not mark it).
+// seen (that peer finds the node recovering and does not mark it); a write
+// that failed on the node before the last pass started and that the donor
+// had not applied yet when the pass read it (its node task still queued)
+// is not seen either.
 
 // repairPasses bounds the comparison passes of one repair attempt.
 const repairPasses = 4
@@ -101,9 +117,30 @@ var errRepairDonor = errors.New("proxy: no healthy replica to repair from")
 type repairer struct {
 	p       *Proxy
 	retryAt map[string]time.Time // node -> earliest next attempt after a failure
+
+	mu sync.Mutex
+	// downtime holds the recovering nodes this leader saw come back from
+	// failed: they missed every write of their downtime, so they are not
+	// made active from an untrusted donor that did not (donor).
+	downtime map[string]bool
 }
 
-func newRepairer(p *Proxy) *repairer { return &repairer{p: p, retryAt: map[string]time.Time{}} }
+func newRepairer(p *Proxy) *repairer {
+	return &repairer{p: p, retryAt: map[string]time.Time{}, downtime: map[string]bool{}}
+}
+
+// noteDowntime records that node id went from failed to recovering.
+func (r *repairer) noteDowntime(id string) {
+	r.mu.Lock()
+	r.downtime[id] = true
+	r.mu.Unlock()
+}
+
+func (r *repairer) wasDown(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.downtime[id]
+}
 
 // run repairs recovering nodes every RepairInterval until ctx ends.
 func (r *repairer) run(ctx context.Context) {
@@ -161,8 +198,9 @@ func (r *repairer) repairNode(ctx context.Context, n store.Node) error {
 	start := time.Now()
 	var copied, deleted int
 	clean := false
+	var passStart time.Time
 	for pass := 0; pass < repairPasses && !clean; pass++ {
-		passStart := time.Now()
+		passStart = time.Now()
 		st, err := r.repairIndexes(ctx, n)
 		if err != nil {
 			return err
@@ -178,12 +216,51 @@ func (r *repairer) repairNode(ctx context.Context, n store.Node) error {
 	if cur := r.nodeState(n.ID); cur != store.NodeRecovering {
 		return fmt.Errorf("node %s left recovering (%s) during its repair", n.ID, cur)
 	}
+	if err := r.activate(ctx, n, passStart); err != nil {
+		return err
+	}
+	r.p.log.Info("node repaired; serving reads again", "node", n.ID, "copied", copied, "deleted", deleted,
+		"took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// activate commits n active after a clean pass that started at passStart.
+// A write that fails on n on this peer from then on is either seen before
+// the commit (the pass is not clean after all) or waits in markMissed
+// until activate has committed n recovering again, so no write n missed is
+// acknowledged while n is active.
+func (r *repairer) activate(ctx context.Context, n store.Node, passStart time.Time) error {
+	res := r.p.res
+	done := make(chan struct{})
+	res.mu.Lock()
+	if at, ok := res.missedAt[n.ID]; ok && !at.Before(passStart) {
+		res.mu.Unlock()
+		return fmt.Errorf("node %s missed a write during its last repair pass", n.ID)
+	}
+	res.activating[n.ID] = done
+	res.mu.Unlock()
+	defer func() {
+		res.mu.Lock()
+		delete(res.activating, n.ID)
+		res.mu.Unlock()
+		close(done)
+	}()
 	if err := r.p.catalog.SetNodeState(ctx, n.ID, store.NodeActive); err != nil {
 		return fmt.Errorf("committing node %s active: %w", n.ID, err)
 	}
+	if res.missedSince(n.ID, passStart) {
+		// Commit with a context of its own: n must not stay active.
+		mctx, cancel := context.WithTimeout(context.Background(), r.p.cfg.NodeTimeout)
+		defer cancel()
+		if err := r.p.catalog.SetNodeState(mctx, n.ID, store.NodeRecovering); err != nil {
+			r.p.log.Error("a repaired node missed a write and could not be marked recovering again", "node", n.ID, "err", err)
+		}
+		return fmt.Errorf("node %s missed a write while it was committed active", n.ID)
+	}
 	r.p.nodes.clearSuspect(n.Addr)
-	r.p.log.Info("node repaired; serving reads again", "node", n.ID, "copied", copied, "deleted", deleted,
-		"took", time.Since(start).Round(time.Millisecond))
+	r.mu.Lock()
+	delete(r.downtime, n.ID)
+	r.mu.Unlock()
 	return nil
 }
 

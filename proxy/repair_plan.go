@@ -31,15 +31,20 @@ func ownedShards(t *topology, n store.Node) []int {
 }
 
 // donor picks a replica of shard other than n to repair it from, in any
-// readable group: an active, non-suspect one when there is one. When every
-// other replica is recovering too (a write failed on all of them), it
-// picks a recovering one with trusted false: repair then only copies
-// newer versions both ways over time and deletes nothing, since neither
-// side is known to hold every acknowledged write. ok is false when n is
-// the shard's only replica.
+// readable group: an active, non-suspect one when there is one, else an
+// active suspect one (suspicion is a local hint, a lost hedge say; the
+// repair's calls are retried, and it fails and is tried again if that
+// replica does not answer). Only when no other replica is active (a write
+// failed on all of them) does it pick a recovering one, with trusted
+// false: repair then only copies newer versions both ways over time and
+// deletes nothing, since neither side is known to hold every acknowledged
+// write. An untrusted donor while an active replica exists would let n
+// go active without a write that replica acknowledged. A node back from a
+// failure waits for a trusted donor unless its untrusted one came back
+// from a failure too. ok is false when n is the shard's only replica.
 func (r *repairer) donor(ctx context.Context, t *topology, shard int, n store.Node) (d store.Node, trusted, ok bool, err error) {
 	others := false
-	var fallback *store.Node
+	var suspect, fallback *store.Node
 	for _, g := range t.place.groups {
 		for _, id := range g.owners[shard] {
 			if id == n.ID {
@@ -47,20 +52,29 @@ func (r *repairer) donor(ctx context.Context, t *topology, shard int, n store.No
 			}
 			others = true
 			c, known := t.nodes[id]
-			if !known || !g.readable || r.p.nodes.isSuspect(c.Addr) {
+			if !known || !g.readable {
 				continue
 			}
-			switch c.State {
-			case store.NodeActive:
+			switch {
+			case c.State == store.NodeActive && !r.p.nodes.isSuspect(c.Addr):
 				return c, true, true, nil
-			case store.NodeRecovering:
-				if fallback == nil {
-					fallback = &c
+			case c.State == store.NodeActive:
+				if suspect == nil {
+					suspect = &c
 				}
+			case c.State == store.NodeRecovering && fallback == nil && !r.p.nodes.isSuspect(c.Addr):
+				fallback = &c
 			}
 		}
 	}
 	switch {
+	case suspect != nil:
+		return *suspect, true, true, nil
+	case fallback != nil && r.wasDown(n.ID) && !r.wasDown(fallback.ID):
+		// n missed a whole downtime, the fallback at most a few writes:
+		// repair the fallback first (it becomes active and n's trusted
+		// donor), or n would go active with deletions it missed.
+		return store.Node{}, false, false, errRepairDonor
 	case fallback != nil && r.p.probe(ctx, *fallback):
 		return *fallback, false, true, nil
 	case others:

@@ -25,10 +25,11 @@ type resilience struct {
 
 	hedging atomic.Int64 // hedges in flight (hedge.go)
 
-	mu       sync.Mutex
-	marking  map[string]bool      // node ids with a mark commit in flight
-	missedAt map[string]time.Time // node id -> last write it failed on this peer
-	wg       sync.WaitGroup       // mark commits in flight
+	mu         sync.Mutex
+	marking    map[string]chan struct{} // node id -> closed when its mark commit is done
+	activating map[string]chan struct{} // node id -> closed when its repair's commit to active is done
+	missedAt   map[string]time.Time     // node id -> last write it failed on this peer
+	wg         sync.WaitGroup           // mark commits in flight
 }
 
 func newResilience(reg prometheus.Registerer) (*resilience, error) {
@@ -61,8 +62,9 @@ func newResilience(reg prometheus.Registerer) (*resilience, error) {
 		repairShard: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "miroir_repair_shards_total", Help: "Shard replicas compared with a donor by repairs.",
 		}),
-		marking:  map[string]bool{},
-		missedAt: map[string]time.Time{},
+		marking:    map[string]chan struct{}{},
+		activating: map[string]chan struct{}{},
+		missedAt:   map[string]time.Time{},
 	}
 	if reg == nil {
 		return r, nil
@@ -76,55 +78,77 @@ func newResilience(reg prometheus.Registerer) (*resilience, error) {
 }
 
 // markMissed records that writes to nodes failed (they may now lack an
-// acknowledged write): each node that is active in the local state is
-// suspect at once on this peer and committed recovering in the background,
-// so no peer reads from it until the leader's repair is done. It is cheap
-// on the write path: nodes already recovering or failed cost a state read,
-// and at most one commit per node is in flight (a burst of failed writes
-// makes one raft entry).
-func (p *Proxy) markMissed(nodes []store.Node) {
+// acknowledged write): each node is suspect at once on this peer, and one
+// that is active in the local state is committed recovering, so no peer
+// reads from it until the leader's repair is done. It returns once those
+// commits are applied locally (or failed, or ctx ended): the write that
+// missed is acknowledged only after, so no read that starts after the
+// acknowledgement finds the node active (suspicion alone is only a
+// preference of reads). It is cheap on the write path: nodes already
+// recovering or failed cost a state read, and at most one commit per node
+// is in flight (a burst of failed writes makes one raft entry, which every
+// write of the burst waits for). A node whose repair is committing it
+// active is waited for too: the repair sees this miss and marks it
+// recovering again (repairer.activate).
+func (p *Proxy) markMissed(ctx context.Context, nodes []store.Node) {
 	now := time.Now()
+	var waits []chan struct{}
 	for _, n := range nodes {
 		p.nodes.markSuspect(n.Addr)
-		p.res.mu.Lock()
-		p.res.missedAt[n.ID] = now
-		p.res.mu.Unlock()
 		var cur store.NodeState
 		p.state.Read(func(s *store.State) {
 			if got, ok := s.Node(n.ID); ok {
 				cur = got.State
 			}
 		})
-		if cur != store.NodeActive {
-			continue
-		}
 		r := p.res
 		r.mu.Lock()
-		if r.marking[n.ID] {
-			r.mu.Unlock()
-			continue
+		r.missedAt[n.ID] = now
+		if ch, ok := r.activating[n.ID]; ok {
+			waits = append(waits, ch)
 		}
-		r.marking[n.ID] = true
-		r.wg.Add(1)
+		ch, inFlight := r.marking[n.ID]
+		if !inFlight && cur == store.NodeActive {
+			ch = make(chan struct{})
+			r.marking[n.ID] = ch
+			r.wg.Add(1)
+			go p.commitMark(n, ch)
+		}
 		r.mu.Unlock()
-		go func() {
-			defer r.wg.Done()
-			defer func() {
-				r.mu.Lock()
-				delete(r.marking, n.ID)
-				r.mu.Unlock()
-			}()
-			ctx, cancel := context.WithTimeout(context.Background(), p.cfg.NodeTimeout)
-			defer cancel()
-			if err := p.catalog.SetNodeState(ctx, n.ID, store.NodeRecovering); err != nil {
-				r.marks.WithLabelValues("error").Inc()
-				p.log.Warn("marking a node that missed a write recovering failed", "node", n.ID, "err", err)
-				return
-			}
-			r.marks.WithLabelValues("committed").Inc()
-			p.log.Info("node missed a write; recovering until repaired", "node", n.ID)
-		}()
+		if ch != nil {
+			waits = append(waits, ch)
+		}
 	}
+	for _, ch := range waits {
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// commitMark commits n recovering and closes done. Its context is its own
+// (bounded by NodeTimeout): a write whose client went away must not leave
+// the node active.
+func (p *Proxy) commitMark(n store.Node, done chan struct{}) {
+	r := p.res
+	defer r.wg.Done()
+	defer func() {
+		r.mu.Lock()
+		delete(r.marking, n.ID)
+		r.mu.Unlock()
+		close(done)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.NodeTimeout)
+	defer cancel()
+	if err := p.catalog.SetNodeState(ctx, n.ID, store.NodeRecovering); err != nil {
+		r.marks.WithLabelValues("error").Inc()
+		p.log.Warn("marking a node that missed a write recovering failed", "node", n.ID, "err", err)
+		return
+	}
+	r.marks.WithLabelValues("committed").Inc()
+	p.log.Info("node missed a write; recovering until repaired", "node", n.ID)
 }
 
 // missedSince reports whether a write to node failed on this peer at or
