@@ -71,12 +71,18 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 // or probes timed out on a loaded machine) is better answered by a replica
 // that may lack a recent write than not at all, until the repair is done.
 func planCovering(p *Proxy, t *topology, shards []int, rr uint64, avoid map[string]bool) readPlan {
-	plan := planRead(t, shards, rr, p.readable, avoid)
-	for _, usable := range []func(store.Node) bool{servesReads, recovering} {
+	return planFallback(t, shards, rr, avoid, p.readable, servesReads, recovering)
+}
+
+// planFallback plans shards with the nodes the first of usable accepts,
+// then covers the shards left over with the next, and so on.
+func planFallback(t *topology, shards []int, rr uint64, avoid map[string]bool, usable ...func(store.Node) bool) readPlan {
+	plan := planRead(t, shards, rr, usable[0], avoid)
+	for _, u := range usable[1:] {
 		if len(plan.missing) == 0 {
 			break
 		}
-		rest := planRead(t, plan.missing, rr, usable, avoid)
+		rest := planRead(t, plan.missing, rr, u, avoid)
 		plan.parts = append(plan.parts, rest.parts...)
 		plan.missing = rest.missing
 	}
@@ -109,15 +115,7 @@ func runParts[T any](ctx context.Context, r *reader[T], parts []readPart) (answe
 		err error
 	}
 	res := make([]outcome, len(parts))
-	var wg sync.WaitGroup
-	for i := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res[i].vs, res[i].err = r.attempt(ctx, parts[i])
-		}()
-	}
-	wg.Wait()
+	each(len(parts), func(i int) { res[i].vs, res[i].err = r.attempt(ctx, parts[i]) })
 	for i, o := range res {
 		switch {
 		case o.err == nil:
@@ -138,6 +136,25 @@ func runParts[T any](ctx context.Context, r *reader[T], parts []readPart) (answe
 		}
 	}
 	return answers, failed, lacking, nil
+}
+
+// each calls f(0) ... f(n-1) concurrently and returns when every call
+// has: the last runs on the calling goroutine, so n calls start n-1
+// goroutines (a read of one part starts none).
+func each(n int, f func(int)) {
+	if n == 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(n - 1)
+	for i := range n - 1 {
+		go func() {
+			defer wg.Done()
+			f(i)
+		}()
+	}
+	f(n - 1)
+	wg.Wait()
 }
 
 // shardsGone applies the shard policy to shards that got no answer: an
