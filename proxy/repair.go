@@ -99,10 +99,13 @@ import (
 // logged; settings are compared with the donor's and copied when no
 // settings task is open; a write that fails on a node through another peer
 // in the instant between the last pass and the commit to active is not
-// seen (that peer finds the node recovering and does not mark it); a write
-// that failed on the node before the last pass started and that the donor
-// had not applied yet when the pass read it (its node task still queued)
-// is not seen either.
+// seen (that peer finds the node recovering and does not mark it).
+//
+// A write the node missed (skipped while it was failed, or failed on it
+// on this peer) may not have reached the donor yet when a pass reads it:
+// a pass is clean only if no task enqueued before the node became
+// recovering, or before its last missed write, was open when it started
+// (missedInFlight).
 
 // repairPasses bounds the comparison passes of one repair attempt.
 const repairPasses = 4
@@ -201,12 +204,13 @@ func (r *repairer) repairNode(ctx context.Context, n store.Node) error {
 	var passStart time.Time
 	for pass := 0; pass < repairPasses && !clean; pass++ {
 		passStart = time.Now()
+		inFlight := r.missedInFlight(n)
 		st, err := r.repairIndexes(ctx, n)
 		if err != nil {
 			return err
 		}
 		copied, deleted = copied+st.copied, deleted+st.deleted
-		clean = st.material == 0 && !r.p.res.missedSince(n.ID, passStart)
+		clean = st.material == 0 && !inFlight && !r.p.res.missedSince(n.ID, passStart)
 		r.p.log.Info("node repair pass done", "node", n.ID, "pass", pass+1, "copied", st.copied,
 			"deleted", st.deleted, "shards", st.shards, "clean", clean)
 	}
@@ -262,6 +266,30 @@ func (r *repairer) activate(ctx context.Context, n store.Node, passStart time.Ti
 	delete(r.downtime, n.ID)
 	r.mu.Unlock()
 	return nil
+}
+
+// missedInFlight reports whether a task that may have missed n is still
+// open: one enqueued before n became recovering (writes skipped it while
+// it was failed) or before a write failed on it on this peer. Such a write
+// may not have reached the donor yet when a pass reads it, so the pass
+// that starts now cannot be clean.
+func (r *repairer) missedInFlight(n store.Node) bool {
+	cutoff := n.ChangedAt
+	r.p.res.mu.Lock()
+	if at, ok := r.p.res.missedAt[n.ID]; ok && at.After(cutoff) {
+		cutoff = at
+	}
+	r.p.res.mu.Unlock()
+	open := false
+	r.p.state.Read(func(s *store.State) {
+		for _, t := range s.OpenTasks() {
+			if !t.EnqueuedAt.After(cutoff) {
+				open = true
+				return
+			}
+		}
+	})
+	return open
 }
 
 func (r *repairer) nodeState(id string) store.NodeState {
