@@ -66,10 +66,11 @@ func scatter[T any](ctx context.Context, p *Proxy, t *topology, shards []int, ca
 // planCovering plans with readable, non-suspect replicas first, covers
 // the shards left over with suspect ones (suspicion, a recent failure or a
 // lost hedge, is a preference, never a reason to drop a shard that an
-// active replica may still answer), and only then with recovering ones: a
-// shard whose every replica is recovering (a write failed on all of them,
-// or probes timed out on a loaded machine) is better answered by a replica
-// that may lack a recent write than not at all, until the repair is done.
+// active replica may still answer), and only then with recovering ones,
+// which pickReplica allows only for a shard that has no other replica (no
+// other node can have taken a write it missed). A shard whose replicas are
+// all recovering is left missing (shard policy: 503 or degraded) until the
+// repair's first pass makes one of them active: a stale answer is worse.
 func planCovering(p *Proxy, t *topology, shards []int, rr uint64, avoid map[string]bool) readPlan {
 	return planFallback(t, shards, rr, avoid, p.readable, servesReads, recovering)
 }
