@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/miroir-search/miroir/engine/index"
@@ -72,7 +69,7 @@ func (s *Server) execExportRemote(ctx context.Context, p *payload) outcome {
 	if req.PayloadSize != "" {
 		limit, _ = meili.ParseByteSize(req.PayloadSize)
 	}
-	r := &remote{base: strings.TrimRight(req.URL, "/"), key: req.APIKey, client: &http.Client{Timeout: 30 * time.Second}}
+	r := meili.NewExportRemote(req.URL, req.APIKey)
 	for _, m := range s.idx.list() {
 		opts, ok := exportOptionsFor(req.Indexes, m.UID)
 		if !ok {
@@ -100,17 +97,17 @@ func exportOptionsFor(patterns map[string]exportOptions, uid string) (exportOpti
 	return patterns[best], found
 }
 
-func (s *Server) exportIndex(ctx context.Context, r *remote, m indexMeta, opts exportOptions, limit int) error {
+func (s *Server) exportIndex(ctx context.Context, r *meili.ExportRemote, m indexMeta, opts exportOptions, limit int) error {
 	idx, _, ok := s.idx.get(m.UID)
 	if !ok {
 		return nil
 	}
 	pk := idx.PrimaryKey()
-	if err := r.send(ctx, http.MethodPost, "/indexes", mustJSON(map[string]any{"uid": m.UID, "primaryKey": nullable(pk, pk != "")}), true); err != nil {
+	if err := r.Send(ctx, http.MethodPost, "/indexes", mustJSON(map[string]any{"uid": m.UID, "primaryKey": nullable(pk, pk != "")}), true); err != nil {
 		return err
 	}
 	if opts.OverrideSettings {
-		if err := r.send(ctx, http.MethodPatch, "/indexes/"+m.UID+"/settings", m.Settings.full(nil), false); err != nil {
+		if err := r.Send(ctx, http.MethodPatch, "/indexes/"+m.UID+"/settings", m.Settings.full(nil), false); err != nil {
 			return err
 		}
 	}
@@ -124,7 +121,7 @@ func (s *Server) exportIndex(ctx context.Context, r *remote, m indexMeta, opts e
 			return nil
 		}
 		batch.WriteByte(']')
-		err := r.send(ctx, http.MethodPost, "/indexes/"+m.UID+"/documents", batch.Bytes(), false)
+		err := r.Send(ctx, http.MethodPost, "/indexes/"+m.UID+"/documents", batch.Bytes(), false)
 		batch.Reset()
 		return err
 	}
@@ -150,32 +147,4 @@ func (s *Server) exportIndex(ctx context.Context, r *remote, m indexMeta, opts e
 			return flush()
 		}
 	}
-}
-
-// remote is a Meilisearch-compatible instance an export writes to.
-type remote struct {
-	base, key string
-	client    *http.Client
-}
-
-// send performs one request; okIfExists tolerates index_already_exists.
-func (r *remote) send(ctx context.Context, method, path string, body []byte, okIfExists bool) error {
-	req, err := http.NewRequestWithContext(ctx, method, r.base+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if r.key != "" {
-		req.Header.Set("Authorization", "Bearer "+r.key)
-	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return reqErr("export_remote_unreachable", "Export to `%s` failed: %v", r.base, err)
-	}
-	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode/100 == 2 || (okIfExists && resp.StatusCode == http.StatusConflict) {
-		return nil
-	}
-	return reqErr("export_remote_error", "Export to `%s` failed: `%s %s` answered %d: %s", r.base, method, path, resp.StatusCode, bytes.TrimSpace(msg))
 }

@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/miroir-search/miroir/meili"
 	"github.com/miroir-search/miroir/store"
@@ -135,7 +132,7 @@ func (p *Proxy) exportAll(ctx context.Context, uid uint64, req exportRequest) er
 	if req.PayloadSize != "" {
 		limit, _ = meili.ParseByteSize(req.PayloadSize)
 	}
-	r := &remote{base: strings.TrimRight(req.URL, "/"), key: req.APIKey, client: &http.Client{Timeout: 30 * time.Second}}
+	r := meili.NewExportRemote(req.URL, req.APIKey)
 	var indexes []store.Index
 	p.state.Read(func(s *store.State) { indexes = s.Indexes() })
 	for _, idx := range indexes {
@@ -161,7 +158,7 @@ func exportOptionsFor(patterns map[string]exportOptions, uid string) (exportOpti
 	return patterns[best], found
 }
 
-func (p *Proxy) exportIndex(ctx context.Context, uid uint64, r *remote, index string, opts exportOptions, limit int) error {
+func (p *Proxy) exportIndex(ctx context.Context, uid uint64, r *meili.ExportRemote, index string, opts exportOptions, limit int) error {
 	t, err := p.loadIndex(index)
 	if err != nil {
 		return nil // deleted meanwhile
@@ -171,7 +168,7 @@ func (p *Proxy) exportIndex(ctx context.Context, uid uint64, r *remote, index st
 	if pk != "" {
 		create["primaryKey"] = pk
 	}
-	if err := r.send(ctx, http.MethodPost, "/indexes", mustJSON(create), true); err != nil {
+	if err := r.Send(ctx, http.MethodPost, "/indexes", mustJSON(create), true); err != nil {
 		return err
 	}
 	if opts.OverrideSettings {
@@ -179,7 +176,7 @@ func (p *Proxy) exportIndex(ctx context.Context, uid uint64, r *remote, index st
 		if len(settings) == 0 {
 			settings = mustJSON(meili.DefaultSettings())
 		}
-		if err := r.send(ctx, http.MethodPatch, "/indexes/"+url.PathEscape(t.index.UID)+"/settings", settings, false); err != nil {
+		if err := r.Send(ctx, http.MethodPatch, "/indexes/"+url.PathEscape(t.index.UID)+"/settings", settings, false); err != nil {
 			return err
 		}
 	}
@@ -242,7 +239,7 @@ func (p *Proxy) exportPart(ctx context.Context, uid uint64, t *topology, n store
 // exportBatch accumulates documents into JSON arrays of at most limit
 // bytes (a single larger document goes alone).
 type exportBatch struct {
-	r     *remote
+	r     *meili.ExportRemote
 	path  string
 	limit int
 	buf   bytes.Buffer
@@ -268,40 +265,7 @@ func (b *exportBatch) flush(ctx context.Context) error {
 		return nil
 	}
 	b.buf.WriteByte(']')
-	err := b.r.send(ctx, http.MethodPost, b.path, b.buf.Bytes(), false)
+	err := b.r.Send(ctx, http.MethodPost, b.path, b.buf.Bytes(), false)
 	b.buf.Reset()
 	return err
-}
-
-// remote is the Meilisearch-compatible instance an export writes to.
-type remote struct {
-	base, key string
-	client    *http.Client
-}
-
-// send performs one request; okIfExists tolerates 409 (index exists).
-func (r *remote) send(ctx context.Context, method, path string, body []byte, okIfExists bool) error {
-	req, err := http.NewRequestWithContext(ctx, method, r.base+path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if r.key != "" {
-		req.Header.Set("Authorization", "Bearer "+r.key)
-	}
-	resp, err := r.client.Do(req)
-	if err != nil {
-		return exportErr("export_remote_unreachable", "Export to `%s` failed: %v", r.base, err)
-	}
-	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode/100 == 2 || (okIfExists && resp.StatusCode == http.StatusConflict) {
-		return nil
-	}
-	var me meili.Error
-	if json.Unmarshal(msg, &me) == nil && me.Code != "" {
-		// Meilisearch's own wording for a remote's error answer.
-		return meili.Errorf(meili.CodeInternal, "Failed to export documents to remote server %s (%s): %s <%s>", me.Code, me.Type, me.Message, me.Link)
-	}
-	return exportErr("export_remote_error", "Export to `%s` failed: `%s %s` answered %d: %s", r.base, method, path, resp.StatusCode, bytes.TrimSpace(msg))
 }
