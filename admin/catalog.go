@@ -129,12 +129,6 @@ func (k *Catalog) UpdateSettings(ctx context.Context, uid string, settings json.
 	return r.SettingsVersion, err
 }
 
-// DeleteIndex implements proxy.Catalog.
-func (k *Catalog) DeleteIndex(ctx context.Context, uid string) error {
-	_, err := k.propose(ctx, fsm.CmdDeleteIndex, fsm.DeleteIndex{Meta: k.meta(), UID: uid}, nil)
-	return err
-}
-
 // SwapIndexes implements proxy.Catalog.
 func (k *Catalog) SwapIndexes(ctx context.Context, swaps []store.Swap) error {
 	_, err := k.propose(ctx, fsm.CmdSwapIndexes, fsm.SwapIndexes{Meta: k.meta(), Swaps: swaps}, nil)

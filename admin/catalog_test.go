@@ -72,10 +72,10 @@ func TestCatalogCommitsCommandsAndReturnsTheirValues(t *testing.T) {
 
 func TestCatalogDomainErrorsAreMeilisearchErrors(t *testing.T) {
 	cat := admin.NewCatalog(&fsmConsensus{f: fsm.New(nil)}, nil, nil)
-	err := cat.DeleteIndex(context.Background(), "ghost")
+	_, err := cat.SetPrimaryKey(context.Background(), "ghost", "id", false)
 	var me *meili.Error
 	if !errors.As(err, &me) || me.Code != meili.CodeIndexNotFound || me.Status != http.StatusNotFound {
-		t.Fatalf("delete unknown index: %#v", err)
+		t.Fatalf("primary key of an unknown index: %#v", err)
 	}
 	err = cat.SetNodeState(context.Background(), "ghost", store.NodeDraining)
 	if !errors.As(err, &me) || me.Code != meili.CodeMiroirNodeNotFound {

@@ -60,8 +60,6 @@ type Catalog interface {
 	SetPrimaryKey(ctx context.Context, uid, key string, force bool) (store.Index, error)
 	// UpdateSettings is store.State.UpdateSettings; returns the new version.
 	UpdateSettings(ctx context.Context, uid string, settings json.RawMessage, ifVersion uint64) (uint64, error)
-	// DeleteIndex is store.State.DeleteIndex.
-	DeleteIndex(ctx context.Context, uid string) error
 	// SwapIndexes is store.State.SwapIndexes (one atomic catalog change).
 	SwapIndexes(ctx context.Context, swaps []store.Swap) error
 

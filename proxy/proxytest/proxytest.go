@@ -121,11 +121,6 @@ func (c *Catalog) UpdateSettings(ctx context.Context, uid string, settings json.
 	return v, err
 }
 
-func (c *Catalog) DeleteIndex(ctx context.Context, uid string) error {
-	_, err := c.apply(func(s *store.State, _ time.Time) error { return s.DeleteIndex(uid) })
-	return err
-}
-
 func (c *Catalog) SwapIndexes(ctx context.Context, swaps []store.Swap) error {
 	_, err := c.apply(func(s *store.State, now time.Time) error { return s.SwapIndexes(swaps, now) })
 	return err
