@@ -220,34 +220,9 @@ func ruleKind(name []byte) rankKind {
 // decodeRule reads one rule object: order plus score, value, distance or
 // similarity depending on the kind.
 func decodeRule(s *scanner, rv *rankValue) error {
-	if err := s.expect('{'); err != nil {
-		return err
-	}
-	if s.peek() == '}' {
-		s.i++
-		return nil
-	}
-	for {
-		field, esc, err := s.str()
-		if err != nil {
-			return err
-		}
-		if err := s.expect(':'); err != nil {
-			return err
-		}
-		if err := decodeRuleField(s, rv, unquote(field, esc)); err != nil {
-			return err
-		}
-		switch s.peek() {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return errSyntax
-		}
-	}
+	return s.members(func(field []byte, _ int) (bool, error) {
+		return true, decodeRuleField(s, rv, field)
+	})
 }
 
 func decodeRuleField(s *scanner, rv *rankValue, field []byte) error {
