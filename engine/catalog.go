@@ -175,6 +175,15 @@ func (c *catalog) put(e *entry) {
 	c.mu.Unlock()
 }
 
+// replace drops old and puts e in one step, so a reader never finds
+// neither (an index renamed, or given a new primary key).
+func (c *catalog) replace(old string, e *entry) {
+	c.mu.Lock()
+	delete(c.entries, old)
+	c.entries[e.meta.UID] = e
+	c.mu.Unlock()
+}
+
 func (c *catalog) drop(uid string) {
 	c.mu.Lock()
 	delete(c.entries, uid)

@@ -59,8 +59,7 @@ func (s *Server) execUpdateIndex(t *task, p *payload) outcome {
 			return putMeta(tx, meta)
 		},
 		publish: func() {
-			s.idx.drop(old)
-			s.idx.put(&entry{meta: meta, idx: idx})
+			s.idx.replace(old, &entry{meta: meta, idx: idx})
 			if retired != nil {
 				if err := retired.Destroy(); err != nil {
 					s.log.Error("remove replaced index files", "index", meta.UID, "err", err)

@@ -160,8 +160,10 @@ func (q *queue) following(uid uint64, max int, keep func(*task) bool) []task {
 }
 
 // update persists new versions of tasks (dropping payloads of finished ones)
-// plus any extra writes in the same transaction, then publishes them.
-func (q *queue) update(ts []task, extra func(tx *bolt.Tx) error) error {
+// plus any extra writes in the same transaction, then runs effects (the
+// in-memory catalog changes of those writes, may be nil) and only then
+// publishes the tasks: a reader that sees a task finished sees its effects.
+func (q *queue) update(ts []task, extra func(tx *bolt.Tx) error, effects func()) error {
 	err := q.st.db.Update(func(tx *bolt.Tx) error {
 		for i := range ts {
 			if err := putTask(tx, &ts[i]); err != nil {
@@ -180,6 +182,9 @@ func (q *queue) update(ts []task, extra func(tx *bolt.Tx) error) error {
 	})
 	if err != nil {
 		return err
+	}
+	if effects != nil {
+		effects()
 	}
 	q.publish(ts)
 	return nil

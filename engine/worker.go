@@ -18,7 +18,7 @@ type outcome struct {
 	perTask []json.RawMessage // details of each task of a batch, when they differ
 	err     error
 	commit  func(tx *bolt.Tx) error
-	publish func() // in-memory catalog changes, run after commit succeeds
+	publish func() // in-memory catalog changes, run after commit succeeds and before the tasks show finished
 }
 
 // runWorker processes tasks one at a time until ctx ends. A task that was
@@ -59,7 +59,7 @@ func (s *Server) processTask(ctx context.Context, first task) error {
 	for i := range group {
 		group[i].Status, group[i].StartedAt, group[i].BatchUID = statusProcessing, &now, &batch
 	}
-	if err := s.q.update(group, func(tx *bolt.Tx) error { return setCounter(tx, metaNextBatch, batch+1) }); err != nil {
+	if err := s.q.update(group, func(tx *bolt.Tx) error { return setCounter(tx, metaNextBatch, batch+1) }, nil); err != nil {
 		return err
 	}
 	var out outcome
@@ -75,11 +75,8 @@ func (s *Server) processTask(ctx context.Context, first task) error {
 		return ctx.Err()
 	}
 	s.settle(group, out)
-	if err := s.q.update(group, out.commit); err != nil {
+	if err := s.q.update(group, out.commit, out.publish); err != nil {
 		return err
-	}
-	if out.publish != nil {
-		out.publish()
 	}
 	for _, t := range group {
 		s.hooks.finished(t)
